@@ -1,0 +1,162 @@
+/**
+ * The backend interface: a small set of primitive kernels over raw storage.
+ *
+ * Backends never see tensors, autograd or dtypes promotion: the front end in
+ * src/ops validates inputs, allocates the output storage and calls a kernel,
+ * which writes the output in place. `Primitive` is a union and a backend is a
+ * `KernelTable` — a record over that union — so a backend that lacks a kernel
+ * does not compile.
+ *
+ * Conventions shared by all kernels:
+ *  - every storage is contiguous and exactly as long as its tensor has elements;
+ *  - strides are in elements and may be 0 (broadcast) or negative (flip);
+ *  - index arrays are int32 and already bounds-checked by the front end.
+ */
+import type { Storage } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+
+export const UNARY_OPS = [
+  'neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'reciprocal',
+  'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'relu', 'floor', 'ceil', 'round',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+/** Arithmetic binary ops: output has the (promoted) input dtype. */
+export const ARITH_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
+export type ArithOp = (typeof ARITH_OPS)[number];
+
+/** Comparison ops: output is bool (Uint8Array of 0/1). */
+export const COMPARE_OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
+export type CompareOp = (typeof COMPARE_OPS)[number];
+export type BinaryOp = ArithOp | CompareOp;
+
+/** Reductions along one axis of a tensor viewed as [outer, n, inner]. */
+export const REDUCE_OPS = ['sum', 'max', 'min', 'argmax', 'argmin'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+export type Primitive =
+  | UnaryOp
+  | BinaryOp
+  | ReduceOp
+  | 'where'
+  | 'cast'
+  | 'cumsum'
+  | 'matmul'
+  | 'stridedCopy'
+  | 'stridedScatterAdd'
+  | 'gather'
+  | 'scatterAdd'
+  | 'indexSelect'
+  | 'indexAdd';
+
+/** out[i] = f(a[i]); out and a have the same length and dtype. */
+export type UnaryKernel = (out: Storage, a: Storage) => void;
+
+/**
+ * out[pos] = f(a[pos·aStrides], b[pos·bStrides]) for every position `pos` of
+ * `outShape` (row-major). Broadcast dims have stride 0.
+ */
+export type BinaryKernel = (
+  out: Storage, outShape: Shape,
+  a: Storage, aStrides: readonly number[],
+  b: Storage, bStrides: readonly number[],
+) => void;
+
+/** out[pos] = cond[pos·cStrides] ? a[pos·aStrides] : b[pos·bStrides]. */
+export type WhereKernel = (
+  out: Storage, outShape: Shape,
+  cond: Storage, cStrides: readonly number[],
+  a: Storage, aStrides: readonly number[],
+  b: Storage, bStrides: readonly number[],
+) => void;
+
+/** Element-wise conversion between storages of different dtype (float→int truncates toward zero, →bool is `!= 0`). */
+export type CastKernel = (out: Storage, a: Storage) => void;
+
+/** Reduce `a` viewed as [outer, n, inner] along n into out [outer, inner]; argmax/argmin write int32. */
+export type ReduceKernel = (out: Storage, a: Storage, outer: number, n: number, inner: number) => void;
+
+/** Inclusive prefix sum along n of `a` viewed as [outer, n, inner]. */
+export type ScanKernel = (out: Storage, a: Storage, outer: number, n: number, inner: number) => void;
+
+export interface MatmulParams {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  /** a is stored as [k, m] per batch (use its transpose). */
+  transA: boolean;
+  /** b is stored as [n, k] per batch. */
+  transB: boolean;
+  /** Elements between consecutive batch matrices of a (0 broadcasts one matrix). */
+  aBatchStride: number;
+  bBatchStride: number;
+}
+/** out[b] = op(a[b]) @ op(b[b]) with out contiguous [batch, m, n]; float storages only. */
+export type MatmulKernel = (out: Storage, a: Storage, b: Storage, p: MatmulParams) => void;
+
+/** out[pos] = a[offset + pos·strides] for every position of outShape (transpose, expand, slice, flip, unfold). */
+export type StridedCopyKernel = (
+  out: Storage, outShape: Shape, a: Storage, aStrides: readonly number[], aOffset: number,
+) => void;
+
+/**
+ * out[offset + pos·outStrides] += src[pos] for every position of srcShape, in
+ * row-major order (overlapping windows accumulate). The adjoint of stridedCopy.
+ */
+export type StridedScatterAddKernel = (
+  out: Storage, outStrides: readonly number[], outOffset: number, src: Storage, srcShape: Shape,
+) => void;
+
+/**
+ * torch.gather: out[pos] = a[pos with coordinate `axis` replaced by idx[pos]]
+ * where idx and out share `outShape` and a is read through `aStrides`.
+ */
+export type GatherKernel = (
+  out: Storage, outShape: Shape, a: Storage, aStrides: readonly number[], idx: Int32Array, axis: number,
+) => void;
+
+/** torch.scatter_add_: out[pos with `axis` replaced by idx[pos]] += src[pos], src and idx contiguous with srcShape. */
+export type ScatterAddKernel = (
+  out: Storage, outStrides: readonly number[], src: Storage, srcShape: Shape, idx: Int32Array, axis: number,
+) => void;
+
+/** out[o, j, i] = a[o, idx[j], i] with a viewed as [outer, nA, inner] and out as [outer, idx.length, inner]. */
+export type IndexSelectKernel = (out: Storage, a: Storage, idx: Int32Array, outer: number, nA: number, inner: number) => void;
+
+/** out[o, idx[j], i] += src[o, j, i] with out viewed as [outer, nOut, inner]. */
+export type IndexAddKernel = (out: Storage, src: Storage, idx: Int32Array, outer: number, nOut: number, inner: number) => void;
+
+export type KernelFor<P extends Primitive> = P extends UnaryOp
+  ? UnaryKernel
+  : P extends BinaryOp
+    ? BinaryKernel
+    : P extends 'argmax' | 'argmin' | 'sum' | 'max' | 'min'
+      ? ReduceKernel
+      : P extends 'where'
+        ? WhereKernel
+        : P extends 'cast'
+          ? CastKernel
+          : P extends 'cumsum'
+            ? ScanKernel
+            : P extends 'matmul'
+              ? MatmulKernel
+              : P extends 'stridedCopy'
+                ? StridedCopyKernel
+                : P extends 'stridedScatterAdd'
+                  ? StridedScatterAddKernel
+                  : P extends 'gather'
+                    ? GatherKernel
+                    : P extends 'scatterAdd'
+                      ? ScatterAddKernel
+                      : P extends 'indexSelect'
+                        ? IndexSelectKernel
+                        : IndexAddKernel;
+
+/** Every backend provides one kernel per primitive; a missing one is a compile error. */
+export type KernelTable = { readonly [P in Primitive]: KernelFor<P> };
+
+export interface Backend {
+  readonly name: string;
+  readonly kernels: KernelTable;
+}

@@ -1,0 +1,25 @@
+/**
+ * mlpkit: tensors, autograd and the MLP family, in TypeScript.
+ * @example
+ * import { tensor, randn } from 'mlpkit';
+ * const w = randn([3, 1], { requiresGrad: true });
+ * const loss = tensor([[1, 2, 3]]).matmul(w).square().sum();
+ * loss.backward();
+ * console.log(w.grad?.toString());
+ */
+export { Tensor } from './tensor/tensor.js';
+export type { NestedNumbers } from './tensor/tensor.js';
+export * from './tensor/creation.js';
+export { Generator, defaultGenerator, manualSeed } from './tensor/random.js';
+export type { GeneratorState } from './tensor/random.js';
+export type { DType, Storage } from './tensor/dtype.js';
+export type { Shape } from './tensor/shape.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
+export { grad } from './autograd/engine.js';
+export type { BackwardOptions, GradOptions } from './autograd/engine.js';
+export { gradcheck } from './autograd/gradcheck.js';
+export type { GradcheckOptions } from './autograd/gradcheck.js';
+export * from './ops/index.js';
+export { getBackend, setBackend, listBackends, registerBackend, withBackend } from './backend/index.js';
+export type { Backend, KernelTable, Primitive } from './backend/index.js';
+export { VERSION } from './version.js';
