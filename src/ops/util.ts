@@ -10,6 +10,12 @@ export type TensorLike = Tensor | number;
 
 export const kernels = (): KernelTable => getBackend().kernels;
 
+/**
+ * Running count of multiply-add FLOPs (2·m·k·n per matmul, which covers
+ * linear layers and convolutions) while `active`; read by tools/flops.ts.
+ */
+export const flopCounter = { active: false, flops: 0 };
+
 /** A fresh zero-filled tensor (no graph). */
 export function empty(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocStorage(dtype, numel(shape)), shape, dtype);
