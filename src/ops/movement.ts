@@ -364,10 +364,16 @@ function padConstant(x: Tensor, before: readonly number[], after: readonly numbe
   const st = contiguousStrides(shape);
   const offset = before.reduce((o, b, d) => o + b * st[d], 0);
   const out = empty(shape, x.dtype);
-  out.data.fill(value);
-  // out was filled with `value`; adding (x − value) inside leaves exactly x there.
-  const inner = value === 0 ? x : x.detach().sub(value);
-  if (x.size > 0) kernels().stridedScatterAdd(out.data, st, offset, inner.data, x.shape);
+  if (x.size > 0) kernels().stridedScatterAdd(out.data, st, offset, x.data, x.shape);
+  if (value !== 0) {
+    // Mark the interior (scatter ones) and fill the rest. Adding x − value onto
+    // a fill of `value` would round x away, and give NaN for value = ±∞.
+    const inside = empty(shape, x.dtype);
+    const ones = empty(x.shape, x.dtype);
+    ones.data.fill(1);
+    if (x.size > 0) kernels().stridedScatterAdd(inside.data, st, offset, ones.data, x.shape);
+    for (let i = 0; i < inside.data.length; i++) if (inside.data[i] === 0) out.data[i] = value;
+  }
   return record('pad', out, [x], (g) => [asStrided(g, x.shape, st, offset)]);
 }
 
