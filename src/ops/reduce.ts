@@ -20,7 +20,13 @@ function reduceRaw(op: ReduceOp, x: Tensor, dims: readonly number[]): Tensor {
   const outDType = op === 'argmax' || op === 'argmin' ? 'int32' : op === 'sum' && !(x.dtype === 'float32' || x.dtype === 'float64') ? 'int32' : x.dtype;
   const src = x.dtype === 'bool' ? x.to('int32') : x;
   const contiguousBlock = dims.length > 0 && dims[dims.length - 1] - dims[0] === dims.length - 1;
-  if (dims.length === 0) return src.dtype === outDType ? src : src.to(outDType);
+  if (dims.length === 0) {
+    // Always a new tensor: callers record a graph node on the result, and
+    // recording it on `x` itself would make x its own input.
+    const out = empty(src.shape, outDType);
+    kernels().cast(out.data, src.data);
+    return out;
+  }
   if (!contiguousBlock) {
     if (op === 'argmax' || op === 'argmin') throw new Error(`${op}: reduces over one dim only`);
     let y = src;
