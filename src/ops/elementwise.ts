@@ -138,7 +138,12 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   ]);
 }
 
-/** Clamp into [min, max] (either bound may be omitted); gradient passes where min ≤ x ≤ max. */
+/**
+ * Clamp into [min, max] (either bound may be omitted, bounds broadcast). The
+ * gradient passes to x where min ≤ x ≤ max; tensor bounds receive it where they
+ * are the active side (min where x < min < max, max where x > max or max < min),
+ * as in PyTorch.
+ */
 export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
   if (min == null && max == null) throw new Error('clamp: at least one of min and max must be given');
   const out = noGrad(() => {
@@ -147,11 +152,23 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
     if (max != null) y = minimum(y, max);
     return y;
   });
-  return record('clamp', out, [x], (g) => {
-    let mask = g.onesLike();
-    if (min != null) mask = mask.mul(x.ge(min).to(g.dtype));
-    if (max != null) mask = mask.mul(x.le(max).to(g.dtype));
-    return [g.mul(mask)];
+  const lo = typeof min === 'number' ? null : (min ?? null);
+  const hi = typeof max === 'number' ? null : (max ?? null);
+  const inputs = [x, ...(lo ? [lo] : []), ...(hi ? [hi] : [])];
+  return record('clamp', out, inputs, (g) => {
+    let inside: Tensor | null = null;
+    if (min != null) inside = x.ge(min);
+    if (max != null) inside = inside ? inside.logicalAnd(x.le(max)) : x.le(max);
+    const grads: (Tensor | null)[] = [x.requiresGrad ? sumTo(where(inside!, g, 0), x.shape) : null];
+    if (lo) {
+      const active = max != null ? x.lt(lo).logicalAnd(lt(lo, max)) : x.lt(lo);
+      grads.push(lo.requiresGrad ? sumTo(where(active, g, 0), lo.shape) : null);
+    }
+    if (hi) {
+      const active = min != null ? x.gt(hi).logicalOr(lt(hi, min)) : x.gt(hi);
+      grads.push(hi.requiresGrad ? sumTo(where(active, g, 0), hi.shape) : null);
+    }
+    return grads;
   });
 }
 
