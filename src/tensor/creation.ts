@@ -109,8 +109,9 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   const dtype = opts.dtype ?? 'float32';
   const t = new Tensor(allocStorage(dtype, steps), [steps], dtype);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // Fill from both ends, as PyTorch, so the last value is exactly `end`.
-  const half = Math.floor(steps / 2);
+  // Fill from both ends, as PyTorch, so the last value is exactly `end`
+  // (a single step is `start`).
+  const half = Math.max(1, Math.floor(steps / 2));
   for (let i = 0; i < steps; i++) t.data[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
   return finish(t, opts);
 }
