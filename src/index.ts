@@ -23,3 +23,4 @@ export * from './ops/index.js';
 export { getBackend, setBackend, listBackends, registerBackend, withBackend } from './backend/index.js';
 export type { Backend, KernelTable, Primitive } from './backend/index.js';
 export { VERSION } from './version.js';
+export * as io from './io/index.js';
