@@ -65,8 +65,8 @@ export function tensor(data: NestedArray | Storage | ArrayLike<number>, opts: Te
   flattenInto(nested, shape, 0, flat, []);
   const isBool = typeof (Array.isArray(nested) ? flat.length && firstLeaf(nested) : nested) === 'boolean';
   const dtype = opts.dtype ? assertDType(opts.dtype) : isBool ? 'bool' : 'float32';
-  const out = new Tensor(allocStorage(dtype, flat.length), opts.shape ?? shape, dtype);
   if (opts.shape && numel(opts.shape) !== flat.length) throw new Error(`tensor: ${flat.length} values do not fill shape ${shapeStr(opts.shape)}`);
+  const out = new Tensor(allocStorage(dtype, flat.length), opts.shape ?? shape, dtype);
   out.data.set(flat);
   return finish(out, opts);
 }
