@@ -89,7 +89,8 @@ export class Tensor {
   }
 
   toString(): string {
-    const fmt = (v: number): string => (isFloat(this.dtype) ? Number(v.toPrecision(6)).toString() : String(v));
+    const fmt = (v: number): string =>
+      isFloat(this.dtype) ? Number(v.toPrecision(6)).toString() : this.dtype === 'bool' ? String(v !== 0) : String(v);
     const body = (dim: number, offset: number, indent: string): string => {
       if (dim === this.ndim) return fmt(this.data[offset]);
       const n = this.shape[dim];
