@@ -34,9 +34,11 @@ function inferShape(size: number, shape: readonly number[], op: string, from: Sh
   const neg = shape.filter((d) => d === -1).length;
   if (neg > 1) throw new Error(`${op}: only one dimension can be -1, got ${shapeStr(shape)}`);
   const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  if (shape.some((d) => d !== -1 && (!Number.isInteger(d) || d < 0))) {
+    throw new Error(`${op}: invalid shape ${shapeStr(shape)} (dims must be non-negative integers, or one -1)`);
+  }
   const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : size / known) : d));
-  checkShape(out.map((d) => (Number.isInteger(d) ? d : -1)), op);
-  if (numel(out) !== size || (neg && known === 0)) {
+  if (!out.every(Number.isInteger) || numel(out) !== size || (neg && known === 0)) {
     throw new Error(`${op}: cannot reshape a tensor of shape ${shapeStr(from)} (${size} elements) into ${shapeStr(shape)}`);
   }
   return out;
