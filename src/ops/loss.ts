@@ -89,10 +89,10 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
     const loss = prod.sum(classDim).neg();
     return reduce(loss, reduction);
   }
+  checkTarget('crossEntropy', logits, target);
   const nll = nllLoss(logp, target, { reduction, ignoreIndex, weight });
   if (labelSmoothing === 0) return nll;
   // Smoothing term: −Σ_c w_c·logp_c / C over non-ignored targets, reduced like the NLL.
-  checkTarget('crossEntropy', logits, target);
   const lp = classesLast(logp);
   const t = target.reshape([-1]);
   const valid = t.ne(ignoreIndex).to(lp.dtype);
