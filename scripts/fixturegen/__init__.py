@@ -1,0 +1,1 @@
+"""Fixture generator for the mlpkit op tests (see scripts/gen_fixtures.py)."""
