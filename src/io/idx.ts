@@ -54,7 +54,7 @@ export function parseIdx(bytes: Uint8Array, name = '<buffer>'): IdxArray {
     numel *= d;
   }
   const dataLength = numel * t.size;
-  if (!Number.isSafeInteger(dataLength) || dataLength > bytes.length) {
+  if (!Number.isSafeInteger(dataLength) || headerLength + dataLength > bytes.length) {
     fail(`truncated: shape [${shape.join(', ')}] of ${t.type} needs ${dataLength} bytes of data after the ${headerLength}-byte header, the file has ${bytes.length - headerLength}`, bytes.length);
   }
   if (headerLength + dataLength !== bytes.length) {

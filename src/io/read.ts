@@ -12,7 +12,7 @@ import { idxToTensor, parseIdx, type IdxArray } from './idx.js';
  * const x = t.tensor(t.numericColumns());     // float32 [rows, 7]
  */
 export function readCsv(path: string, opts: CsvOptions = {}): CsvTable {
-  return parseCsv(decodeCsvBytes(readMaybeGzip(path), path), path, opts);
+  return parseCsv(decodeCsvBytes(readMaybeGzip(path), path, opts.encoding), path, opts);
 }
 
 /** Read an IDX file (or its .gz), keeping the stored element type. */
