@@ -1,0 +1,218 @@
+/**
+ * The stateless forms of the layers (PyTorch's torch.nn.functional): the
+ * layers in this folder hold parameters and call these. All are compositions
+ * of engine ops, so their gradients come from the ops' rules; a fused kernel
+ * may replace one later, with this version as its test oracle.
+ */
+import { noGrad } from '../autograd/mode.js';
+import { bmm } from '../ops/linalg.js';
+import { where } from '../ops/elementwise.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { allocStorage } from '../tensor/dtype.js';
+import { normDim, shapeStr } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/**
+ * y = x·Wᵀ + b. x: [..., in], weight: [out, in], bias: [out] → [..., out].
+ * Reads W transposed in the matmul kernel rather than materialising Wᵀ.
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (weight.ndim !== 2) throw new Error(`linear: weight must be [out, in], got ${shapeStr(weight.shape)}`);
+  const [out, inF] = weight.shape;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
+    throw new Error(`linear: input ${shapeStr(x.shape)} does not end in ${inF} features (weight ${shapeStr(weight.shape)})`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) throw new Error(`linear: bias ${shapeStr(bias.shape)} does not match ${out} outputs`);
+  const lead = x.shape.slice(0, -1);
+  const y = bmm(x.reshape([1, -1, inF]), weight.reshape([1, out, inF]), false, true).reshape([...lead, out]);
+  return bias ? y.add(bias) : y;
+}
+
+/** The last `k` dims of x, checked against a normalised shape. */
+function trailingDims(op: string, x: Tensor, normalizedShape: readonly number[]): number[] {
+  const k = normalizedShape.length;
+  const tail = x.shape.slice(x.ndim - k);
+  if (k === 0 || x.ndim < k || tail.some((d, i) => d !== normalizedShape[i])) {
+    throw new Error(`${op}: input ${shapeStr(x.shape)} does not end in the normalised shape ${shapeStr(normalizedShape)}`);
+  }
+  return Array.from({ length: k }, (_, i) => x.ndim - k + i);
+}
+
+/**
+ * Layer normalisation over the trailing `normalizedShape` dims:
+ * (x − mean) / √(var + eps) · weight + bias, with the biased variance.
+ */
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  const dims = trailingDims('layerNorm', x, normalizedShape);
+  const centered = x.sub(x.mean(dims, true));
+  let y = centered.mul(centered.mul(centered).mean(dims, true).add(eps).rsqrt());
+  if (weight) y = y.mul(weight);
+  if (bias) y = y.add(bias);
+  return y;
+}
+
+/** Machine epsilon of a float dtype: RMSNorm's default eps, as PyTorch's. */
+export const finfoEps = (dtype: string): number => (dtype === 'float64' ? 2 ** -52 : 2 ** -23);
+
+/**
+ * Root-mean-square normalisation (Zhang & Sennrich, 2019) over the trailing
+ * dims: x / √(mean(x²) + eps) · weight. `eps` defaults to the dtype's machine
+ * epsilon, as torch.nn.RMSNorm.
+ */
+export function rmsNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, eps?: number): Tensor {
+  const dims = trailingDims('rmsNorm', x, normalizedShape);
+  const y = x.mul(x.mul(x).mean(dims, true).add(eps ?? finfoEps(x.dtype)).rsqrt());
+  return weight ? y.mul(weight) : y;
+}
+
+/** [1, C, 1, …] for per-channel parameters of an [N, C, …] input. */
+const channelShape = (x: Tensor): number[] => x.shape.map((d, i) => (i === 1 ? d : 1));
+
+/**
+ * Group normalisation (Wu & He, 2018): x [N, C, …] is normalised over each
+ * group of C/numGroups channels and all spatial positions; weight, bias: [C].
+ */
+export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  if (x.ndim < 2) throw new Error(`groupNorm: expected input [N, C, …], got ${shapeStr(x.shape)}`);
+  const [n, c] = x.shape;
+  if (c % numGroups !== 0) throw new Error(`groupNorm: ${c} channels (input ${shapeStr(x.shape)}) are not divisible into ${numGroups} groups`);
+  const g = x.reshape([n, numGroups, -1]);
+  const centered = g.sub(g.mean(2, true));
+  let y = centered.mul(centered.mul(centered).mean(2, true).add(eps).rsqrt()).reshape(x.shape);
+  if (weight) y = y.mul(weight.reshape(channelShape(x)));
+  if (bias) y = y.add(bias.reshape(channelShape(x)));
+  return y;
+}
+
+export interface BatchNormOptions {
+  /** Use batch statistics (and update the running ones) rather than the running ones. */
+  training: boolean;
+  /** Weight of the new batch in the running statistics. Default 0.1. */
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * Batch normalisation (Ioffe & Szegedy, 2015) of x [N, C, …] per channel.
+ * Training: normalise with the batch mean and biased variance, and move the
+ * running statistics (if given) towards the batch mean and the *unbiased*
+ * variance, in place: r ← (1 − momentum)·r + momentum·batch. Evaluation:
+ * normalise with the running statistics.
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  { training, momentum = 0.1, eps = 1e-5 }: BatchNormOptions,
+): Tensor {
+  if (x.ndim < 2) throw new Error(`batchNorm: expected input [N, C, …], got ${shapeStr(x.shape)}`);
+  const c = x.shape[1];
+  for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
+    if (t && (t.ndim !== 1 || t.shape[0] !== c)) throw new Error(`batchNorm: ${name} ${shapeStr(t.shape)} does not match ${c} channels of input ${shapeStr(x.shape)}`);
+  }
+  const cs = channelShape(x);
+  let y: Tensor;
+  if (training) {
+    const count = x.size / c;
+    if (count <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${shapeStr(x.shape)}`);
+    const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+    const mean = x.mean(dims, true);
+    const centered = x.sub(mean);
+    const variance = centered.mul(centered).mean(dims, true);
+    y = centered.mul(variance.add(eps).rsqrt());
+    noGrad(() => {
+      const unbias = count / (count - 1);
+      if (runningMean) moveTowards(runningMean.data, mean.data, momentum, 1);
+      if (runningVar) moveTowards(runningVar.data, variance.data, momentum, unbias);
+    });
+  } else {
+    if (!runningMean || !runningVar) throw new Error('batchNorm: evaluation mode needs running statistics');
+    y = x.sub(runningMean.detach().reshape(cs)).mul(runningVar.detach().reshape(cs).add(eps).rsqrt());
+  }
+  if (weight) y = y.mul(weight.reshape(cs));
+  if (bias) y = y.add(bias.reshape(cs));
+  return y;
+}
+
+/** r ← (1 − m)·r + m·scale·v, elementwise, in place. */
+function moveTowards(r: Tensor['data'], v: Tensor['data'], m: number, scale: number): void {
+  for (let i = 0; i < r.length; i++) r[i] = (1 - m) * r[i] + m * scale * v[i];
+}
+
+export interface DropoutOptions {
+  generator?: Generator;
+}
+
+/**
+ * Zero each element with probability p and scale the rest by 1/(1 − p)
+ * (inverted dropout); the identity when not training. The mask is drawn from
+ * `generator`, so a seeded run is reproducible.
+ */
+export function dropout(x: Tensor, p = 0.5, training = true, { generator = defaultGenerator }: DropoutOptions = {}): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: probability must be in [0, 1], got ${p}`);
+  if (!training || p === 0) return x;
+  const keep = 1 - p;
+  const mask = new Tensor(allocStorage(x.dtype, x.size), x.shape, x.dtype);
+  const m = mask.data;
+  if (keep > 0) for (let i = 0; i < m.length; i++) m[i] = generator.random() < keep ? 1 / keep : 0;
+  return x.mul(mask);
+}
+
+/** Halves of x along dim: value first, gate second (torch.nn.functional.glu's order). */
+function halves(op: string, x: Tensor, dim: number): [Tensor, Tensor] {
+  const d = normDim(dim, x.ndim, op);
+  if (x.shape[d] % 2 !== 0) throw new Error(`${op}: dim ${dim} of input ${shapeStr(x.shape)} has odd size ${x.shape[d]}; it must split in half`);
+  const [a, b] = x.chunk(2, d);
+  return [a, b];
+}
+
+/** Gated linear unit (Dauphin et al., 2017): a ⊙ σ(b) where [a, b] are the halves of x along dim. */
+export function glu(x: Tensor, dim = -1): Tensor {
+  const [a, b] = halves('glu', x, dim);
+  return a.mul(b.sigmoid());
+}
+
+/** GEGLU (Shazeer, 2020): a ⊙ GELU(b) over the halves of x along dim. */
+export function geglu(x: Tensor, dim = -1, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  const [a, b] = halves('geglu', x, dim);
+  return a.mul(b.gelu(approximate));
+}
+
+/** SwiGLU (Shazeer, 2020): a ⊙ SiLU(b) over the halves of x along dim. */
+export function swiglu(x: Tensor, dim = -1): Tensor {
+  const [a, b] = halves('swiglu', x, dim);
+  return a.mul(b.silu());
+}
+
+/** ReLU(x)², the Primer activation (So et al., 2021). */
+export const squaredRelu = (x: Tensor): Tensor => {
+  const r = x.relu();
+  return r.mul(r);
+};
+
+/** x · tanh(softplus(x)) (Misra, 2019). */
+export const mish = (x: Tensor): Tensor => x.mul(x.softplus().tanh());
+
+/**
+ * Rows of `weight` [num, dim] picked by the int32 `indices` (any shape) →
+ * [...indices.shape, dim]. Rows equal to `paddingIdx` are returned as stored
+ * but receive no gradient, as in PyTorch.
+ */
+export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
+  if (indices.dtype !== 'int32') throw new TypeError(`embedding: indices must be int32, got ${indices.dtype}`);
+  if (weight.ndim !== 2) throw new Error(`embedding: weight must be [num, dim], got ${shapeStr(weight.shape)}`);
+  const [num, dim] = weight.shape;
+  const idx = indices.data;
+  for (let i = 0; i < idx.length; i++) {
+    if (idx[i] < 0 || idx[i] >= num) throw new RangeError(`embedding: index ${idx[i]} is out of range for ${num} embeddings`);
+  }
+  const flat = indices.reshape([-1]);
+  let rows = weight.indexSelect(0, flat);
+  if (paddingIdx !== null && weight.requiresGrad) {
+    const isPad = flat.eq(paddingIdx).reshape([-1, 1]);
+    rows = where(isPad, rows.detach(), rows);
+  }
+  return rows.reshape([...indices.shape, dim]);
+}

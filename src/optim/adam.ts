@@ -1,0 +1,81 @@
+/** Adam and AdamW with PyTorch's exact update (bias correction, eps outside the square root, optional AMSGrad). */
+import type { Storage } from '../tensor/dtype.js';
+import { Optimizer, type BaseHyperparameters, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+
+export interface AdamHyperparameters extends BaseHyperparameters {
+  betas: [number, number];
+  eps: number;
+  /** Keep the running maximum of the second moment (Reddi et al., 2018). */
+  amsgrad: boolean;
+  /** Ascend instead of descend. */
+  maximize: boolean;
+}
+
+/**
+ * Adam (Kingma & Ba, 2015) as torch.optim.Adam. Per element at step t, with
+ * g = ∇ (negated when maximising):
+ *   g ← g + weightDecay·θ                      (Adam: L2 through the gradient)
+ *   θ ← θ·(1 − lr·weightDecay)                 (AdamW: decoupled decay, instead)
+ *   m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²  (v̂ = max(v̂, v) with AMSGrad)
+ *   θ ← θ − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + eps)
+ * State: step, exp_avg, exp_avg_sq (and max_exp_avg_sq), PyTorch's names.
+ * @example const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ */
+export class Adam extends Optimizer<AdamHyperparameters> {
+  /** Decay θ directly (AdamW) rather than through the gradient. */
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: Params<AdamHyperparameters>, opts: Partial<AdamHyperparameters> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts });
+  }
+
+  protected override validate(g: ParamGroup<AdamHyperparameters>): void {
+    super.validate(g);
+    const [b1, b2] = g.betas;
+    if (!(b1 >= 0 && b1 < 1)) throw new RangeError(`${this.constructor.name}: invalid beta parameter at index 0: ${b1}`);
+    if (!(b2 >= 0 && b2 < 1)) throw new RangeError(`${this.constructor.name}: invalid beta parameter at index 1: ${b2}`);
+    if (!(g.eps >= 0)) throw new RangeError(`${this.constructor.name}: invalid epsilon ${g.eps}`);
+  }
+
+  protected update(p: Storage, g: Storage, state: ParamState, group: ParamGroup<AdamHyperparameters>): void {
+    const { lr, weightDecay: wd, eps, amsgrad, maximize } = group;
+    const [b1, b2] = group.betas;
+    if (state.step === undefined) {
+      state.step = 0;
+      state.exp_avg = this.buffer(p);
+      state.exp_avg_sq = this.buffer(p);
+      if (amsgrad) state.max_exp_avg_sq = this.buffer(p);
+    }
+    const t = (state.step as number) + 1;
+    state.step = t;
+    const m = state.exp_avg as Storage;
+    const v = state.exp_avg_sq as Storage;
+    const vmax = amsgrad ? (state.max_exp_avg_sq as Storage | undefined) ?? (state.max_exp_avg_sq = this.buffer(p)) : null;
+    const stepSize = lr / (1 - b1 ** t);
+    const bc2Sqrt = Math.sqrt(1 - b2 ** t);
+    const l2 = this.decoupled ? 0 : wd;
+    const shrink = this.decoupled ? 1 - lr * wd : 1;
+    const sign = maximize ? -1 : 1;
+    for (let i = 0; i < p.length; i++) {
+      const gi = sign * g[i] + l2 * p[i];
+      const pi = p[i] * shrink;
+      m[i] = b1 * m[i] + (1 - b1) * gi;
+      v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+      let second = v[i];
+      if (vmax) second = vmax[i] = Math.max(vmax[i], second);
+      p[i] = pi - (stepSize * m[i]) / (Math.sqrt(second) / bc2Sqrt + eps);
+    }
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay
+ * θ ← θ·(1 − lr·weightDecay), default weightDecay 0.01, as torch.optim.AdamW.
+ */
+export class AdamW extends Adam {
+  protected override readonly decoupled: boolean = true;
+
+  constructor(params: Params<AdamHyperparameters>, opts: Partial<AdamHyperparameters> = {}) {
+    super(params, { weightDecay: 1e-2, ...opts });
+  }
+}
