@@ -8,7 +8,8 @@ mlpkit tests replay the case in float32 and compare.
 
 Inputs are rounded to three decimals, so the JSON stays short and the float32
 copy mlpkit reads differs from what PyTorch saw by less than 1e-7 relative.
-Outputs and gradients keep seven significant digits.
+Outputs and gradients keep seven significant digits. Non-finite values are
+the strings 'Infinity', '-Infinity' and 'NaN'.
 """
 import json
 import math
@@ -29,8 +30,8 @@ def _number(v, is_float):
     if not is_float:
         return int(v)
     if not math.isfinite(v):
-        # JSON has no NaN/Infinity; no case should produce them.
-        raise ValueError(f'non-finite value {v} in a fixture')
+        # JSON has no NaN/Infinity: write them as the strings JS's Number() reads back.
+        return 'NaN' if math.isnan(v) else ('Infinity' if v > 0 else '-Infinity')
     r = float(f'{v:.7g}')
     return int(r) if r == int(r) and abs(r) < 1e15 else r
 

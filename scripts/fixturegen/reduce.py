@@ -66,6 +66,16 @@ def generate(seed):
         fx.add(op, 'dim 1 of [2,3,4]', lambda x, fn=fn: fn(x, 1), [x3()], {'dim': 1})
         fx.add(op, 'large values are stable', lambda x, fn=fn: fn(x, 1), [r(2, 5, scale=3) + torch.tensor([[500.0], [-500.0]], dtype=torch.float64)], {'dim': 1})
 
+    # Attention-style masks: -inf entries get probability 0 and a zero gradient.
+    inf = float('inf')
+    masked = torch.tensor([[0.5, -inf, 1.25, -0.5], [-inf, -inf, 2.0, 0.25], [-inf, 0.75, -1.0, -inf]], dtype=torch.float64)
+    fx.add('softmax', 'masked with -inf', lambda x: torch.softmax(x, -1), [masked], {'dim': -1}, gradcheck=False)
+    fx.add('logSoftmax', 'masked with -inf', lambda x: torch.log_softmax(x, -1), [masked], {'dim': -1}, gradcheck=False)
+    fx.add('logsumexp', 'masked with -inf', lambda x: torch.logsumexp(x, -1), [masked], {'dims': -1}, gradcheck=False)
+    fx.add('logsumexp', 'a row of only -inf gives -inf', lambda x: torch.logsumexp(x, 1),
+           [torch.tensor([[-inf, -inf], [0.5, -inf]], dtype=torch.float64)], {'dims': 1}, diff=[])
+    fx.add('max', 'with -inf entries', lambda x: torch.amax(x, -1), [masked], {'dims': -1}, gradcheck=False)
+
     fx.add('cumsum', 'dim 0', lambda x: torch.cumsum(x, 0), [x3()], {'dim': 0})
     fx.add('cumsum', 'dim -1', lambda x: torch.cumsum(x, -1), [x3()], {'dim': -1})
     fx.add('cumsum', '1-d [6]', lambda x: torch.cumsum(x, 0), [r(6)], {'dim': 0})
