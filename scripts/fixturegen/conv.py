@@ -30,6 +30,10 @@ def generate(seed):
         kw = {k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()}
         fx.add('conv2d', name, lambda x, w, b=None, kw=kw: F.conv2d(x, w, b, **kw), ins, o)
 
+    fx.add('conv2d', 'stride 2 padding 1 groups 2 (float64)', lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, groups=2),
+           [r(1, 4, 5, 5), r(4, 2, 3, 3, scale=0.5), r(4)], {'stride': 2, 'padding': 1, 'groups': 2}, f64=True)
+    fx.add('maxPool2d', 'kernel 3 stride 2 padding 1 (float64)', lambda x: F.max_pool2d(x, 3, 2, 1), [fx.distinct(1, 2, 5, 5)],
+           {'kernel': 3, 'stride': 2, 'padding': 1}, f64=True)
     conv1d = [
         ('basic k3', (2, 3, 7), (4, 3, 3), True, {}),
         ('stride 2 padding 2', (1, 2, 9), (3, 2, 4), True, {'stride': 2, 'padding': 2}),

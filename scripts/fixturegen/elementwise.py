@@ -51,6 +51,8 @@ def generate(seed):
     fx.add('gelu', 'grid -5..5 tanh', lambda x: F.gelu(x, approximate='tanh'), [grid], {'approximate': 'tanh'})
     # relu at exactly 0: the gradient there is 0 (PyTorch), not 0.5.
     fx.add('relu', 'zeros included', torch.relu, [torch.tensor([-1.0, 0.0, 0.0, 2.0], dtype=torch.float64)], gradcheck=False)
+    for op, fn in [('exp', torch.exp), ('tanh', torch.tanh), ('erf', torch.erf), ('sigmoid', torch.sigmoid)]:
+        fx.add(op, '[2,3] (float64)', fn, [r(2, 3)], f64=True)
     # Integer inputs: neg/abs keep int32, exp/sqrt compute in float32.
     xi = fx.ints(-5, 6, 2, 3)
     fx.add('neg', 'int32 stays int32', torch.neg, [xi])
@@ -90,6 +92,9 @@ def generate(seed):
         b = r(2, 4)
         b[:, :2] = a[:, :2]  # ties share the gradient
         fx.add(op, 'ties split the gradient', fn, [a, b], gradcheck=False)
+    fx.add('add', 'broadcast (float64)', torch.add, [r(3, 1), r(4)], f64=True)
+    fx.add('div', 'broadcast (float64)', torch.div, [r(2, 3), fx.uniform(0.5, 2, 3)], f64=True)
+    fx.add('where', 'float64', torch.where, [r(2, 3) > 0, r(2, 3), r(3)], f64=True)
     fx.add('add', 'int32 + float32 is float32', torch.add, [fx.ints(-3, 4, 2, 3), r(2, 3)])
     fx.add('mul', 'int32 * int32 stays int32', torch.mul, [fx.ints(-3, 4, 2, 3), fx.ints(-3, 4, 3)])
     fx.add('div', 'int32 / int32 is float32', torch.div, [fx.ints(-6, 7, 2, 3), fx.ints(1, 4, 3)])

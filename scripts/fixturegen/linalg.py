@@ -27,6 +27,7 @@ def generate(seed):
     ]
     for name, sa, sb in shapes:
         fx.add('matmul', name, torch.matmul, [r(*sa), r(*sb)])
+    fx.add('matmul', 'batched broadcast (float64)', torch.matmul, [r(2, 1, 3, 4), r(3, 4, 2)], f64=True)
     # Transposed operands (the backward pass reads them through the transpose flags).
     for ta in (False, True):
         for tb in (False, True):

@@ -121,6 +121,17 @@ def generate(seed):
     fx.add('tril', 'batched [2,3,3]', torch.tril, [r(2, 3, 3)], {})
     fx.add('triu', 'batched [2,3,3] k 2', lambda x: torch.triu(x, 2), [r(2, 3, 3)], {'k': 2})
 
+    # Integer and bool storage moves through the same kernels.
+    ints = fx.ints(-9, 10, 2, 3, 4)
+    fx.add('permute', 'int32', lambda x: x.permute(2, 0, 1), [ints], {'dims': [2, 0, 1]})
+    fx.add('flip', 'int32 dims [1,2]', lambda x: torch.flip(x, (1, 2)), [ints], {'dims': [1, 2]})
+    fx.add('slice', 'int32 dim 2 [::-2]', lambda x: py_slice(x, 2, None, None, -2), [ints], {'dim': 2, 'start': None, 'end': None, 'step': -2})
+    fx.add('pad', 'int32 constant [1, 1] value 7', lambda x: F.pad(x, [1, 1], 'constant', 7), [ints], {'pads': [1, 1], 'mode': 'constant', 'value': 7})
+    fx.add('cat', 'int32 along dim 0', lambda a, b: torch.cat([a, b]), [ints, fx.ints(0, 5, 1, 3, 4)], {'dim': 0})
+    fx.add('gather', 'int32 source', lambda x, i: torch.gather(x, 2, i), [ints, fx.ints(0, 4, 2, 3, 2)], {'dim': 2})
+    fx.add('expand', 'bool', lambda x: x.expand(2, 3, 4), [r(3, 1) > 0], {'shape': [2, 3, 4]})
+    fx.add('transpose', 'bool', lambda x: x.transpose(0, 1), [r(2, 3) > 0], {'dim0': 0, 'dim1': 1})
+
     fx.add('oneHot', '5 classes', lambda i: F.one_hot(i, 5), [fx.ints(0, 5, 2, 3)], {'numClasses': 5})
     fx.add('oneHot', 'classes inferred', lambda i: F.one_hot(i), [torch.tensor([0, 3, 1], dtype=torch.int64)], {})
     fx.add('toInt32', 'truncates toward zero', lambda x: x.to(torch.int64), [torch.tensor([-1.7, -0.2, 0.0, 0.9, 2.5], dtype=torch.float64)], {})

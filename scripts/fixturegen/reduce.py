@@ -66,6 +66,11 @@ def generate(seed):
         fx.add(op, 'dim 1 of [2,3,4]', lambda x, fn=fn: fn(x, 1), [x3()], {'dim': 1})
         fx.add(op, 'large values are stable', lambda x, fn=fn: fn(x, 1), [r(2, 5, scale=3) + torch.tensor([[500.0], [-500.0]], dtype=torch.float64)], {'dim': 1})
 
+    fx.add('sum', 'dims [0,2] (float64)', lambda x: torch.sum(x, (0, 2)), [x3()], {'dims': [0, 2]}, f64=True)
+    fx.add('softmax', 'dim 1 (float64)', lambda x: torch.softmax(x, 1), [x3()], {'dim': 1}, f64=True)
+    fx.add('var', 'dim -1 (float64)', lambda x: torch.var(x, -1), [x3()], {'dims': -1}, f64=True)
+    fx.add('maxAlong', 'dim 1 (float64)', lambda x: tuple(torch.max(x, 1)), [fx.distinct(2, 3, 4)], {'dim': 1}, f64=True)
+    fx.add('cumsum', 'dim 1 (float64)', lambda x: torch.cumsum(x, 1), [x3()], {'dim': 1}, f64=True)
     # Attention-style masks: -inf entries get probability 0 and a zero gradient.
     inf = float('inf')
     masked = torch.tensor([[0.5, -inf, 1.25, -0.5], [-inf, -inf, 2.0, 0.25], [-inf, 0.75, -1.0, -inf]], dtype=torch.float64)
