@@ -60,7 +60,17 @@ export function nllLoss(logProbs: Tensor, target: Tensor, opts: NllOptions = {})
   const loss = picked.mul(w).neg();
   if (reduction === 'none') return loss.reshape(target.shape);
   if (reduction === 'sum') return loss.sum();
-  return loss.sum().div(w.sum());
+  return weightedMean(loss.sum(), w.sum());
+}
+
+/**
+ * total / weight, where a zero weight (every target ignored) gives a NaN loss
+ * but a zero gradient, as in PyTorch, rather than NaN gradients that would
+ * poison the parameters.
+ */
+function weightedMean(total: Tensor, weight: Tensor): Tensor {
+  const none = weight.eq(0);
+  return where(none, NaN, total.div(where(none, 1, weight)));
 }
 
 export interface CrossEntropyOptions extends NllOptions {
@@ -103,7 +113,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   else if (reduction === 'sum') smoothRed = smooth.sum();
   else {
     const denom = weight ? valid.mul(weight.indexSelect(0, where(t.ne(ignoreIndex), t, 0))).sum() : valid.sum();
-    smoothRed = smooth.sum().div(denom);
+    smoothRed = weightedMean(smooth.sum(), denom);
   }
   return nll.mul(1 - labelSmoothing).add(smoothRed.mul(labelSmoothing));
 }
