@@ -43,6 +43,14 @@ def generate(seed):
             fx.add('crossEntropy', name, lambda x, t, w, kw=kw: F.cross_entropy(x, t, weight=w, **kw), [x, t, weight], args, diff=[0])
         else:
             fx.add('crossEntropy', name, lambda x, t, kw=kw: F.cross_entropy(x, t, **kw), [x, t], args)
+    # Every target ignored: the mean is 0/0 = NaN, but the gradient is zero (PyTorch), not NaN.
+    all_ignored = torch.full((3,), -100, dtype=torch.int64)
+    fx.add('crossEntropy', 'all targets ignored: NaN loss, zero gradient', F.cross_entropy, [r(3, 4), all_ignored], {}, gradcheck=False)
+    fx.add('crossEntropy', 'all targets ignored with smoothing',
+           lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1), [r(3, 4), all_ignored], {'labelSmoothing': 0.1}, gradcheck=False)
+    fx.add('crossEntropy', 'spatial [N,C,d] with ignore index and weights, none',
+           lambda x, t, w: F.cross_entropy(x, t, weight=w, ignore_index=1, reduction='none'),
+           [r(2, 5, 3), torch.tensor([[1, 0, 4], [2, 1, 3]]), weight], {'ignoreIndex': 1, 'reduction': 'none'}, diff=[0])
     fx.add('crossEntropy', '1-d logits, 0-d target', lambda x, t: F.cross_entropy(x, t), [r(5), torch.tensor(3)], {})
     probs = torch.softmax(r(4, 5), -1)
     probs = torch.round(probs * 1000) / 1000
