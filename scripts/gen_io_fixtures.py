@@ -97,6 +97,15 @@ def main():
         json.dump({'torch': torch.__version__, 'metadata': {'format': 'pt', 'written_by': 'torch ' + torch.__version__},
                    'tensors': expected, 'rounding': rounding_cases()}, f, indent=1)
         f.write('\n')
+    # What torchvision's ToTensor + Normalize compute for each pixel value: Normalize turns mean
+    # and std into float32 tensors and does x.sub_(mean).div_(std) in float32.
+    pixels = torch.arange(256, dtype=torch.uint8).float().div(255)
+    f32 = lambda v: torch.tensor(v, dtype=torch.float32)  # noqa: E731
+    with open(os.path.join(OUT, 'mnist_pixels.json'), 'w') as f:
+        json.dump({'scaled': pixels.double().tolist(),
+                   'mnist': pixels.sub(f32(0.1307)).div(f32(0.3081)).double().tolist(),
+                   'fashion_mnist': pixels.sub(f32(0.2860)).div(f32(0.3530)).double().tolist()}, f)
+        f.write('\n')
 
 
 if __name__ == '__main__':

@@ -24,6 +24,7 @@ export { getBackend, setBackend, listBackends, registerBackend, withBackend } fr
 export type { Backend, KernelTable, Primitive } from './backend/index.js';
 export { VERSION } from './version.js';
 export * as io from './io/index.js';
+export * as data from './data/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export { Module, Parameter, Buffer, Sequential, Linear } from './nn/index.js';
