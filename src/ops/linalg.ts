@@ -67,7 +67,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     // [..., m, k] @ [k, n]: fold all batch dims into the rows, one GEMM.
     out = bmm(a2.reshape([1, -1, k]), b2.unsqueeze(0)).reshape([...aBatch, m, n]);
   } else {
-    const batch = broadcastShapes(aBatch, bBatch, 'matmul');
+    let batch: number[];
+    try {
+      batch = broadcastShapes(aBatch, bBatch, 'matmul');
+    } catch {
+      throw new Error(`matmul: batch dims of ${shapeStr(a.shape)} and ${shapeStr(b.shape)} cannot be broadcast together (${shapeStr(aBatch)} vs ${shapeStr(bBatch)})`);
+    }
     const flat = (t: Tensor, tb: readonly number[], r: number, c: number): Tensor => {
       if (tb.every((d) => d === 1)) return t.reshape([1, r, c]);
       const full = sameShape(tb, batch) ? t : t.expand([...batch, r, c]);
