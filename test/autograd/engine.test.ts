@@ -96,6 +96,17 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(() => grad(x.sum(), [vec([1])])).toThrow('grad: input 0 does not require grad');
   }));
 
+  it('grad() can differentiate with respect to intermediate tensors', run(() => {
+    const x = vec([1, 2], true);
+    const h = x.mul(3);
+    const y = h.square().sum();
+    const [gh, gx] = grad(y, [h, x]);
+    expectClose(gh!, [6, 12]);
+    expectClose(gx!, [18, 36]);
+    const [gy] = grad(y, [y]);
+    expectClose(gy!, [1]);
+  }));
+
   it('grad() of several outputs adds their contributions', run(() => {
     const x = vec([1, 2], true);
     const [g] = grad([x.sum(), x.mul(x).sum()], [x]);
