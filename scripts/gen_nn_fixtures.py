@@ -5,6 +5,8 @@ Generate the PyTorch fixtures the nn and optim tests compare against:
   test/fixtures/nn_batchnorm.json   BatchNorm over several training steps, then eval
   test/fixtures/optim_steps.json    parameters after every step of each optimiser
   test/fixtures/optim_schedules.json  learning rates (and momenta) of each schedule
+  test/fixtures/nn_net.safetensors  a trained model's state_dict as PyTorch saves it
+  test/fixtures/nn_net.json         that model's evaluation output on a fixed input
 
     /usr/bin/python3 scripts/gen_nn_fixtures.py
 
@@ -23,6 +25,7 @@ LayerNorm(bias=False) are written out from their definitions here.
 import math
 import json
 import os
+import struct
 import sys
 import warnings
 
@@ -414,6 +417,44 @@ def schedules():
     return {'cases': c}
 
 
+# ---------------------------------------------------------------- a PyTorch checkpoint as safetensors
+
+ST_DTYPE = {torch.float32: 'F32', torch.int64: 'I64'}
+
+
+def save_safetensors(path, tensors):
+    """The safetensors layout: u64 little-endian header size, JSON header (name -> dtype, shape, byte range), raw data."""
+    header, chunks, offset = {}, [], 0
+    for name, t in tensors.items():
+        raw = t.contiguous().numpy().tobytes()
+        header[name] = {'dtype': ST_DTYPE[t.dtype], 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    text = json.dumps(header, separators=(',', ':')).encode()
+    text += b' ' * (-len(text) % 8)
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(text)) + text + b''.join(chunks))
+    print(f'{os.path.relpath(path)}: {os.path.getsize(path) / 1024:.1f} KiB')
+
+
+def checkpoint():
+    """Net trained for a few SGD steps (so BatchNorm has running stats and a count), saved in float32 as torch names it."""
+    torch.manual_seed(4)
+    net = Net().float()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    for _ in range(3):
+        idx = torch.randint(0, 7, (5, 3))
+        opt.zero_grad()
+        net(idx).pow(2).mean().backward()
+        opt.step()
+    net.eval()
+    idx = torch.tensor([[1, 2, 3], [0, 6, 6], [5, 4, 1]])
+    with torch.no_grad():
+        out = net(idx)
+    save_safetensors(os.path.join(OUT, 'nn_net.safetensors'), net.state_dict())
+    return {'input': enc(idx), 'output': enc(out), 'keys': list(net.state_dict().keys())}
+
+
 def main():
     # PyTorch warns that an even 'same' kernel needs a padded copy: expected here.
     warnings.filterwarnings('ignore', message='Using padding=.same.')
@@ -423,6 +464,8 @@ def main():
     write('nn_batchnorm.json', batchnorm())
     write('optim_steps.json', optim_steps())
     write('optim_schedules.json', schedules())
+    torch.set_default_dtype(torch.float32)
+    write('nn_net.json', checkpoint())
 
 
 if __name__ == '__main__':

@@ -5,9 +5,10 @@
  * mlpkit names (and orders) its state exactly as PyTorch does.
  */
 import { describe, expect, it } from 'vitest';
-import { Tensor, withBackend, cat } from '../../src/index.js';
+import { withBackend, type Tensor } from '../../src/index.js';
 import * as nn from '../../src/nn/index.js';
 import { BACKENDS, expectClose, fromFixture, loadFixture, type FixtureTensor } from '../helpers.js';
+import { Net } from './net.js';
 
 type Args = Record<string, unknown>;
 
@@ -22,38 +23,6 @@ interface LayerCase {
   gout: FixtureTensor;
   gradInput: FixtureTensor | null;
   grads: [string, FixtureTensor][];
-}
-
-/** The model of the composite case, mirroring the PyTorch Net in scripts/gen_nn_fixtures.py. */
-class Block extends nn.Module<[Tensor], Tensor> {
-  norm: nn.LayerNorm;
-  mlp: nn.Sequential;
-  layerScale: nn.Parameter;
-
-  constructor(d: number) {
-    super();
-    this.norm = new nn.LayerNorm(d);
-    this.mlp = new nn.Sequential(new nn.Linear(d, 2 * d), new nn.GELU(), new nn.Linear(2 * d, d));
-    this.layerScale = new nn.Parameter(new Tensor(new Float32Array(d).fill(0.5), [d], 'float32'));
-  }
-
-  forward(x: Tensor): Tensor {
-    return x.add(this.layerScale.mul(this.mlp.forward(this.norm.forward(x))));
-  }
-}
-
-class Net extends nn.Module<[Tensor], Tensor> {
-  embed = new nn.Embedding(7, 4);
-  blocks = new nn.ModuleList([new Block(4), new Block(4)]);
-  bn = new nn.BatchNorm1d(4);
-  heads = new nn.ModuleDict({ cls: new nn.Linear(4, 3), reg: new nn.Linear(4, 1) });
-
-  forward(idx: Tensor): Tensor {
-    let x = this.embed.forward(idx).mean(1);
-    for (const b of this.blocks) x = b.forward(x);
-    x = this.bn.forward(x);
-    return cat([this.heads.get('cls').forward(x), this.heads.get('reg').forward(x)], -1);
-  }
 }
 
 const num = (a: Args, k: string): number => a[k] as number;
