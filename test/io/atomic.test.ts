@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randn, tensor } from '../../src/index.js';
-import { inspectSafetensors, loadSafetensors, loadSafetensorsFile, saveSafetensors, writeFileAtomicSync } from '../../src/io/index.js';
+import { inspectSafetensors, loadSafetensors, loadSafetensorsFile, parseSafetensors, saveSafetensors, serializeSafetensors, writeFileAtomicSync } from '../../src/io/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -69,5 +69,25 @@ describe('saveSafetensors / loadSafetensors', () => {
   it('a missing file or directory is reported by path', () => {
     expect(() => loadSafetensors(join(dir, 'absent.safetensors'))).toThrow(/absent\.safetensors/);
     expect(() => saveSafetensors(join(dir, 'no', 'such', 'dir.safetensors'), { x: tensor([1]) })).toThrow(/no[/\\]such/);
+  });
+});
+
+describe('loadSafetensors reads by offset and reports malformed files like parseSafetensors', () => {
+  it('truncated files on disk give the same errors as the same bytes in memory', () => {
+    const bytes = serializeSafetensors({ a: randn([3, 5]), b: tensor([1, 2], { dtype: 'int32' }) }, { metadata: { m: 'x' } });
+    const path = join(dir, 'cut.safetensors');
+    for (const n of [0, 3, 8, 9, 40, bytes.length - 20, bytes.length - 1]) {
+      writeFileSync(path, bytes.subarray(0, n));
+      let inMemory = '';
+      try {
+        parseSafetensors(bytes.subarray(0, n), path);
+      } catch (e) {
+        inMemory = (e as Error).message;
+      }
+      expect(inMemory, `prefix ${n}`).toMatch(/^.*cut\.safetensors: /);
+      expect(() => loadSafetensors(path), `prefix ${n}`).toThrow(inMemory);
+    }
+    writeFileSync(path, bytes);
+    expect(Object.keys(loadSafetensors(path, { only: ['b'] }))).toEqual(['b']);
   });
 });

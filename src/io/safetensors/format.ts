@@ -7,7 +7,7 @@ import { shapeStr } from '../../tensor/shape.js';
 import { FormatError } from '../errors.js';
 import { decodeElements, encodeElements } from './codec.js';
 import { DTYPE_BITS, SAFETENSORS_DTYPES, defaultStoredDType, isSafetensorsDType, loadedDType, type SafetensorsDType } from './dtypes.js';
-import { MAX_HEADER_BYTES, readSafetensorsHeader } from './header.js';
+import { MAX_HEADER_BYTES, readSafetensorsHeader, type SafetensorsEntry, type SafetensorsHeader } from './header.js';
 
 export interface ParseOptions {
   /** Load F64 tensors as float64 instead of float32 (default false). */
@@ -32,22 +32,28 @@ export interface SafetensorsContents {
  */
 export function parseSafetensors(bytes: Uint8Array, name = '<buffer>', opts: ParseOptions = {}): SafetensorsContents {
   const header = readSafetensorsHeader(bytes, name);
+  return { tensors: decodeTensors(header, name, opts, (e) => bytes.subarray(e.byteOffset, e.byteOffset + e.byteLength)), metadata: header.metadata };
+}
+
+/** @internal the tensors of a validated header, their bytes fetched by `bytesOf` (from memory or a file). */
+export function decodeTensors(header: SafetensorsHeader, name: string, opts: ParseOptions, bytesOf: (e: SafetensorsEntry) => Uint8Array): Record<string, Tensor> {
   const wanted = opts.only ? new Set(opts.only) : null;
   if (wanted) {
     const have = new Set(header.entries.map((e) => e.name));
     for (const w of wanted) if (!have.has(w)) throw new FormatError(name, `has no tensor '${w}' (it has ${[...have].map((h) => `'${h}'`).join(', ') || 'none'})`);
   }
+  const keepFloat64 = opts.keepFloat64 ?? false;
   const tensors: Record<string, Tensor> = {};
   for (const e of header.entries) {
     if (wanted && !wanted.has(e.name)) continue;
     const fail = (problem: string, byteInTensor?: number): never => {
       throw new FormatError(name, `tensor '${e.name}': ${problem}`, { byte: e.byteOffset + (byteInTensor ?? 0) });
     };
-    const data = decodeElements(e.dtype, bytes.subarray(e.byteOffset, e.byteOffset + e.byteLength), e.numel, opts.keepFloat64 ?? false, fail);
+    const data = decodeElements(e.dtype, bytesOf(e), e.numel, keepFloat64, fail);
     const shape = e.dtype === 'C64' ? [...e.shape, 2] : e.shape;
-    tensors[e.name] = new Tensor(data, shape, loadedDType(e.dtype, opts.keepFloat64 ?? false));
+    tensors[e.name] = new Tensor(data, shape, loadedDType(e.dtype, keepFloat64));
   }
-  return { tensors, metadata: header.metadata };
+  return tensors;
 }
 
 /** Bytes stored as they are, for dtypes mlpkit does not compute with (F4, F6) or pre-encoded data. */

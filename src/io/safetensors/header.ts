@@ -40,12 +40,14 @@ const TENSOR_KEYS = ['dtype', 'shape', 'data_offsets'];
 /**
  * Parse and validate the header of a safetensors file held in `bytes`.
  * Throws a {@link FormatError} naming `name` and the byte offset of the problem.
+ * @param fileLength the whole file's length when `bytes` holds only its start
+ *   (at least the 8 + N header bytes, or all of a shorter file)
  */
-export function readSafetensorsHeader(bytes: Uint8Array, name = '<buffer>'): SafetensorsHeader {
+export function readSafetensorsHeader(bytes: Uint8Array, name = '<buffer>', fileLength = bytes.length): SafetensorsHeader {
   const fail = (problem: string, byte?: number): never => {
     throw new FormatError(name, problem, byte === undefined ? {} : { byte });
   };
-  if (bytes.length < 8) fail(`file is ${bytes.length} bytes long, too short for the 8-byte header length`, 0);
+  if (fileLength < 8) fail(`file is ${fileLength} bytes long, too short for the 8-byte header length`, 0);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = dv.getUint32(0, true);
   const hi = dv.getUint32(4, true);
@@ -54,9 +56,10 @@ export function readSafetensorsHeader(bytes: Uint8Array, name = '<buffer>'): Saf
   }
   const n = lo;
   const dataStart = 8 + n;
-  if (dataStart > bytes.length) {
-    fail(`header length ${n} runs past the end of the file: the header would end at byte ${dataStart} but the file is ${bytes.length} bytes long (truncated?)`, 0);
+  if (dataStart > fileLength) {
+    fail(`header length ${n} runs past the end of the file: the header would end at byte ${dataStart} but the file is ${fileLength} bytes long (truncated?)`, 0);
   }
+  if (dataStart > bytes.length) throw new Error(`readSafetensorsHeader: ${name}: given ${bytes.length} bytes, fewer than the ${dataStart}-byte header`);
   const headerBytes = bytes.subarray(8, dataStart);
   const badUtf8 = firstInvalidUtf8(headerBytes);
   if (badUtf8 >= 0) fail('header is not valid UTF-8', 8 + badUtf8);
@@ -83,7 +86,7 @@ export function readSafetensorsHeader(bytes: Uint8Array, name = '<buffer>'): Saf
   const keyByte = (key: string): number => byteOfChar(keyPositions.find(([k]) => k === key)?.[1] ?? 0);
 
   const metadata = readMetadata(header.__metadata__, (p) => fail(p, keyByte('__metadata__')));
-  const dataLength = bytes.length - dataStart;
+  const dataLength = fileLength - dataStart;
   const entries: SafetensorsEntry[] = [];
   for (const [tensorName, info] of Object.entries(header)) {
     if (tensorName === '__metadata__') continue;
@@ -103,7 +106,7 @@ export function readSafetensorsHeader(bytes: Uint8Array, name = '<buffer>'): Saf
       fail(`tensor '${e.name}': data_offsets [${begin}, ${end}] leave a gap of ${begin - expected} bytes after data byte ${expected} (the data section must have no holes)`, keyByte(e.name));
     }
     if (end > dataLength) {
-      fail(`tensor '${e.name}': data_offsets [${begin}, ${end}] reach past the end of the data section (${dataLength} bytes; the tensor would end at byte ${dataStart + end} of a ${bytes.length}-byte file, truncated?)`, dataStart + begin);
+      fail(`tensor '${e.name}': data_offsets [${begin}, ${end}] reach past the end of the data section (${dataLength} bytes; the tensor would end at byte ${dataStart + end} of a ${fileLength}-byte file, truncated?)`, dataStart + begin);
     }
     expected = end;
     previous = e;
