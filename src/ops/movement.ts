@@ -115,8 +115,14 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 // ---------------------------------------------------------------- slicing
 
+// normDim accepts dim 0 of a 0-d tensor (reductions allow it, as PyTorch); slicing has no dim to cut.
+function requireDims(x: Tensor, op: string): void {
+  if (x.ndim === 0) throw new Error(`${op}: cannot be applied to a 0-d tensor`);
+}
+
 /** Elements start..start+length−1 along dim. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  requireDims(x, 'narrow');
   const d = normDim(dim, x.ndim, 'narrow');
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
@@ -128,6 +134,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** The slice at `index` along dim, with that dim removed. */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  requireDims(x, 'select');
   const d = normDim(dim, x.ndim, 'select');
   const size = x.shape[d];
   const i = index < 0 ? index + size : index;
@@ -144,6 +151,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
  * @example x.slice(0, null, null, -1)  // rows reversed
  */
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+  requireDims(x, 'slice');
   const d = normDim(dim, x.ndim, 'slice');
   const n = x.shape[d];
   if (!Number.isInteger(step) || step === 0) throw new Error(`slice: step must be a non-zero integer, got ${step}`);
@@ -246,6 +254,8 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error('cat: expected a non-empty list of tensors');
   const first = tensors[0];
+  const scalar = tensors.findIndex((t) => t.ndim === 0);
+  if (scalar >= 0) throw new Error(`cat: tensor ${scalar} is 0-d and cannot be concatenated (use stack)`);
   const d = normDim(dim, first.ndim, 'cat');
   tensors.forEach((t, i) => {
     const ok = t.ndim === first.ndim && t.shape.every((s, k) => k === d || s === first.shape[k]);
