@@ -32,6 +32,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
   it('joining, reshaping and losses name the shapes involved', run(() => {
     expect(() => cat([zeros([2, 3]), zeros([2, 4])], 0)).toThrow("cat: tensor 1 has shape [2, 4], incompatible with tensor 0's [2, 3] for concatenation along dim 0");
     expect(() => stack([zeros([2]), zeros([3])])).toThrow('stack: tensor 1 has shape [3] but tensor 0 has [2]');
+    expect(() => cat([zeros([2]), tensor(1)])).toThrow('cat: tensor 1 is 0-d and cannot be concatenated (use stack)');
     expect(() => x23().reshape([4, 2])).toThrow('reshape: cannot reshape a tensor of shape [2, 3] (6 elements) into [4, 2]');
     expect(() => x23().reshape([-1, -1])).toThrow('reshape: only one dimension can be -1, got [-1, -1]');
     expect(() => x23().reshape([-2, 3])).toThrow('reshape: invalid shape [-2, 3] (dims must be non-negative integers, or one -1)');
@@ -75,6 +76,9 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(() => x23().scatterAdd(1, tensor([[-1]], { dtype: 'int32' }), zeros([1, 1]))).toThrow('scatterAdd: index -1 is out of range for dim 1 of size 3');
     expect(() => x23().slice(0, 0, 1, 0)).toThrow('slice: step must be a non-zero integer, got 0');
     expect(() => x23().split([1, 1], 1)).toThrow('split: sizes [1,1] sum to 2 but dim 1 has size 3');
+    expect(() => tensor(3).select(0, 0)).toThrow('select: cannot be applied to a 0-d tensor');
+    expect(() => tensor(3).slice(0, 0, 1)).toThrow('slice: cannot be applied to a 0-d tensor');
+    expect(() => tensor(3).narrow(0, 0, 1)).toThrow('narrow: cannot be applied to a 0-d tensor');
   }));
 
   it('autograd misuse is explained', run(() => {
