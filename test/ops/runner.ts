@@ -74,6 +74,7 @@ export function checkCase(spec: OpSpec, c: OpCase): void {
     const expected = load(c.grads[i]!);
     // No recorded gradient means zero (floor, sign, comparisons…); the fixture must agree.
     const g = got[k] ?? expected.zerosLike();
+    expect(g.dtype, `gradient of input ${i}: dtype`).toBe(expected.dtype);
     expectClose(g, expected, spec.gradTol ?? DEFAULT_TOL, `gradient of input ${i}`);
   });
 }
