@@ -25,7 +25,7 @@ def generate(seed):
         'expm1': (torch.expm1, lambda: r(3, 4)),
         'sqrt': (torch.sqrt, lambda: fx.uniform(0.1, 4, 3, 4)),
         'rsqrt': (torch.rsqrt, lambda: fx.uniform(0.1, 4, 3, 4)),
-        'reciprocal': (torch.reciprocal, lambda: fx.uniform(0.2, 3, 3, 4) * torch.sign(r(3, 4) + 1e-3)),
+        'reciprocal': (torch.reciprocal, lambda: fx.away_from([0], 3, 4, margin=0.2)),
         'square': (torch.square, lambda: r(3, 4)),
         'sin': (torch.sin, lambda: r(3, 4, scale=2)),
         'cos': (torch.cos, lambda: r(3, 4, scale=2)),
