@@ -7,6 +7,7 @@
  */
 import type { Backend } from './types.js';
 import { referenceBackend } from './reference/index.js';
+import { nativeBackend, nativeLoadError } from './native/index.js';
 
 const registry = new Map<string, Backend>([[referenceBackend.name, referenceBackend]]);
 let current: Backend = referenceBackend;
@@ -40,6 +41,15 @@ export function withBackend<T>(name: string, fn: () => T): T {
   } finally {
     current = prev;
   }
+}
+
+// Register the native backend at import time; it becomes the default unless MLPKIT_BACKEND says otherwise.
+{
+  const requested = (globalThis as { process?: NodeJS.Process }).process?.env.MLPKIT_BACKEND || undefined;
+  if (nativeBackend) registerBackend(nativeBackend, { makeDefault: true });
+  else if (requested === 'native') throw new Error(`MLPKIT_BACKEND=native, but the native backend could not load: ${nativeLoadError}`);
+  else if (requested !== 'reference') console.warn(`mlpkit: native backend unavailable (${nativeLoadError}); using the reference backend`);
+  if (requested !== undefined) setBackend(requested);
 }
 
 export type { Backend, KernelTable, Primitive } from './types.js';

@@ -1,0 +1,412 @@
+// Elementwise, comparison, select and reduction kernels on float32, compiled
+// once per ISA level (see simd.h). Large inputs are split among the pool's
+// threads; the thresholds keep small tensors on the calling thread, where a
+// wake-up would cost more than the work.
+#include <math.h>
+
+#include "kernels.h"
+#include "pool.h"
+#include "simd.h"
+#include "strided.h"
+#include "vmath.h"
+
+namespace MLPK_NS {
+namespace {
+
+using mlpk::Strided;
+
+// Elements per thread below which splitting does not pay (cheap ops / transcendental ops).
+constexpr double kGrainCheap = 1 << 15;
+constexpr double kGrainHeavy = 1 << 12;
+
+// ------------------------------------------------------------------ unary
+
+template <class F>
+void unary_range(F f, float* out, const float* a, int64_t i, int64_t n) {
+  for (; i + VL <= n; i += VL) vstore(out + i, f(vload(a + i)));
+  if (i < n) {
+    // The tail goes through the same vector code so that every element is computed alike.
+    float buf[VL] = {};
+    for (int64_t j = i; j < n; j++) buf[j - i] = a[j];
+    vf r = f(vload(buf));
+    for (int64_t j = i; j < n; j++) out[j] = r[j - i];
+  }
+}
+
+template <class F>
+void scalar_range(F f, float* out, const float* a, int64_t i, int64_t n) {
+  for (; i < n; i++) out[i] = f(a[i]);
+}
+
+struct UnaryTask {
+  int op;
+  float* out;
+  const float* a;
+  int64_t n;
+};
+
+void unary_span(int op, float* out, const float* a, int64_t n) {
+  switch (op) {
+    case mlpk::U_NEG: return unary_range([](vf x) { return -x; }, out, a, 0, n);
+    case mlpk::U_ABS: return unary_range([](vf x) { return vabs(x); }, out, a, 0, n);
+    case mlpk::U_SIGN:
+      return unary_range([](vf x) {
+        // sign keeps ±0 and NaN, as the reference does.
+        return vsel(x > 0.0f, vsplat(1.0f), vsel(x < 0.0f, vsplat(-1.0f), x));
+      }, out, a, 0, n);
+    case mlpk::U_EXP: return unary_range([](vf x) { return vexp(x); }, out, a, 0, n);
+    case mlpk::U_LOG: return unary_range([](vf x) { return vlog(x); }, out, a, 0, n);
+    case mlpk::U_LOG1P: return scalar_range([](float x) { return log1pf(x); }, out, a, 0, n);
+    case mlpk::U_EXPM1: return scalar_range([](float x) { return expm1f(x); }, out, a, 0, n);
+    case mlpk::U_SQRT: return scalar_range([](float x) { return sqrtf(x); }, out, a, 0, n);
+    case mlpk::U_RSQRT: return scalar_range([](float x) { return 1.0f / sqrtf(x); }, out, a, 0, n);
+    case mlpk::U_RECIPROCAL: return unary_range([](vf x) { return 1.0f / x; }, out, a, 0, n);
+    case mlpk::U_SIN: return scalar_range([](float x) { return sinf(x); }, out, a, 0, n);
+    case mlpk::U_COS: return scalar_range([](float x) { return cosf(x); }, out, a, 0, n);
+    case mlpk::U_TANH: return unary_range([](vf x) { return vtanh(x); }, out, a, 0, n);
+    case mlpk::U_SIGMOID: return unary_range([](vf x) { return vsigmoid(x); }, out, a, 0, n);
+    case mlpk::U_ERF: return unary_range([](vf x) { return verf(x); }, out, a, 0, n);
+    case mlpk::U_RELU:
+      // NaN stays NaN (x > 0 is false for NaN, so select on "not ≤ 0").
+      return unary_range([](vf x) { return vsel(x <= 0.0f, vf{}, x); }, out, a, 0, n);
+    case mlpk::U_FLOOR: return scalar_range([](float x) { return floorf(x); }, out, a, 0, n);
+    case mlpk::U_CEIL: return scalar_range([](float x) { return ceilf(x); }, out, a, 0, n);
+    case mlpk::U_ROUND: return scalar_range([](float x) { return nearbyintf(x); }, out, a, 0, n);
+  }
+}
+
+bool heavy_unary(int op) {
+  return op != mlpk::U_NEG && op != mlpk::U_ABS && op != mlpk::U_RELU && op != mlpk::U_SIGN;
+}
+
+void unary_f32(int op, float* out, const float* a, int64_t n) {
+  const int nth = mlpk::pool_threads_for(static_cast<double>(n), heavy_unary(op) ? kGrainHeavy : kGrainCheap);
+  if (nth <= 1) return unary_span(op, out, a, n);
+  UnaryTask t{op, out, a, n};
+  mlpk::pool_run(nth, [](void* c, int tid, int nth) {
+    auto* t = static_cast<UnaryTask*>(c);
+    int64_t b, e;
+    mlpk::pool_split(t->n, tid, nth, 64, &b, &e);
+    if (e > b) unary_span(t->op, t->out + b, t->a + b, e - b);
+  }, &t);
+}
+
+// ------------------------------------------------------------------ binary
+
+struct AddF { vf v(vf a, vf b) const { return a + b; } float s(float a, float b) const { return a + b; } };
+struct SubF { vf v(vf a, vf b) const { return a - b; } float s(float a, float b) const { return a - b; } };
+struct MulF { vf v(vf a, vf b) const { return a * b; } float s(float a, float b) const { return a * b; } };
+struct DivF { vf v(vf a, vf b) const { return a / b; } float s(float a, float b) const { return a / b; } };
+struct MaxF {
+  vf v(vf a, vf b) const { return vmaxnan(a, b); }  // a NaN on either side wins
+  float s(float a, float b) const { return (a != a || b != b) ? a + b : (a > b ? a : b); }
+};
+struct MinF {
+  vf v(vf a, vf b) const { return vminnan(a, b); }
+  float s(float a, float b) const { return (a != a || b != b) ? a + b : (a < b ? a : b); }
+};
+struct PowF {
+  vf v(vf a, vf b) const {
+    vf r;
+    for (int i = 0; i < VL; i++) r[i] = s(a[i], b[i]);
+    return r;
+  }
+  // JavaScript's Math.pow (the reference) differs from C's pow in two places: 1^NaN and (±1)^±inf are NaN.
+  float s(float a, float b) const {
+    if (b != b || ((a == 1.0f || a == -1.0f) && __builtin_isinf(b))) return __builtin_nanf("");
+    return static_cast<float>(pow(static_cast<double>(a), static_cast<double>(b)));
+  }
+};
+
+template <class F>
+MLPK_INLINE void binary_row(F f, float* o, const float* a, const float* b, int64_t n, int64_t sa, int64_t sb) {
+  int64_t i = 0;
+  if (sa == 1 && sb == 1) {
+    for (; i + VL <= n; i += VL) vstore(o + i, f.v(vload(a + i), vload(b + i)));
+    for (; i < n; i++) o[i] = f.s(a[i], b[i]);
+  } else if (sa == 1 && sb == 0) {
+    const float y = *b;
+    const vf vy = vsplat(y);
+    for (; i + VL <= n; i += VL) vstore(o + i, f.v(vload(a + i), vy));
+    for (; i < n; i++) o[i] = f.s(a[i], y);
+  } else if (sa == 0 && sb == 1) {
+    const float x = *a;
+    const vf vx = vsplat(x);
+    for (; i + VL <= n; i += VL) vstore(o + i, f.v(vx, vload(b + i)));
+    for (; i < n; i++) o[i] = f.s(x, b[i]);
+  } else {
+    for (; i < n; i++) o[i] = f.s(a[i * sa], b[i * sb]);
+  }
+}
+
+template <class F>
+struct BinaryTask {
+  F f;
+  float* out;
+  const float* a;
+  const float* b;
+  const Strided* s;
+
+  void run(int64_t r0, int64_t r1) const {
+    const int64_t sa = s->strides[1][s->nd - 1], sb = s->strides[2][s->nd - 1];
+    for_rows(*s, r0, r1, [&](int64_t pos, int64_t oa, int64_t ob, int64_t, int64_t len) {
+      binary_row(f, out + pos, a + oa, b + ob, len, sa, sb);
+    });
+  }
+};
+
+template <class F>
+void binary_impl(F f, float* out, const float* a, const float* b, const Strided& s, double grain) {
+  BinaryTask<F> t{f, out, a, b, &s};
+  const int64_t units = row_units(s);
+  const double total = static_cast<double>(units) * (s.nd == 1 ? 1 : s.shape[s.nd - 1]);
+  int nth = mlpk::pool_threads_for(total, grain);
+  if (nth > units) nth = static_cast<int>(units);
+  if (nth <= 1) return t.run(0, units);
+  mlpk::pool_run(nth, [](void* c, int tid, int nth) {
+    auto* t = static_cast<BinaryTask<F>*>(c);
+    int64_t r0, r1;
+    mlpk::pool_split(row_units(*t->s), tid, nth, t->s->nd == 1 ? 64 : 1, &r0, &r1);
+    if (r1 > r0) t->run(r0, r1);
+  }, &t);
+}
+
+void binary_f32(int op, float* out, const float* a, const float* b, const Strided& s) {
+  switch (op) {
+    case mlpk::A_ADD: return binary_impl(AddF{}, out, a, b, s, kGrainCheap);
+    case mlpk::A_SUB: return binary_impl(SubF{}, out, a, b, s, kGrainCheap);
+    case mlpk::A_MUL: return binary_impl(MulF{}, out, a, b, s, kGrainCheap);
+    case mlpk::A_DIV: return binary_impl(DivF{}, out, a, b, s, kGrainCheap);
+    case mlpk::A_POW: return binary_impl(PowF{}, out, a, b, s, kGrainHeavy);
+    case mlpk::A_MAXIMUM: return binary_impl(MaxF{}, out, a, b, s, kGrainCheap);
+    case mlpk::A_MINIMUM: return binary_impl(MinF{}, out, a, b, s, kGrainCheap);
+  }
+}
+
+// ------------------------------------------------------------------ compare / where
+
+template <class C>
+void compare_impl(C cmp, uint8_t* out, const float* a, const float* b, const Strided& s) {
+  const int64_t sa = s.strides[1][s.nd - 1], sb = s.strides[2][s.nd - 1];
+  for_rows(s, 0, row_units(s), [&](int64_t pos, int64_t oa, int64_t ob, int64_t, int64_t len) {
+    uint8_t* o = out + pos;
+    const float* x = a + oa;
+    const float* y = b + ob;
+    if (sa == 1 && sb == 1) {
+      for (int64_t i = 0; i < len; i++) o[i] = cmp(x[i], y[i]);
+    } else if (sa == 1 && sb == 0) {
+      const float yy = *y;
+      for (int64_t i = 0; i < len; i++) o[i] = cmp(x[i], yy);
+    } else {
+      for (int64_t i = 0; i < len; i++) o[i] = cmp(x[i * sa], y[i * sb]);
+    }
+  });
+}
+
+void compare_f32(int op, uint8_t* out, const float* a, const float* b, const Strided& s) {
+  switch (op) {
+    case mlpk::C_EQ: return compare_impl([](float x, float y) -> uint8_t { return x == y; }, out, a, b, s);
+    case mlpk::C_NE: return compare_impl([](float x, float y) -> uint8_t { return x != y; }, out, a, b, s);
+    case mlpk::C_LT: return compare_impl([](float x, float y) -> uint8_t { return x < y; }, out, a, b, s);
+    case mlpk::C_LE: return compare_impl([](float x, float y) -> uint8_t { return x <= y; }, out, a, b, s);
+    case mlpk::C_GT: return compare_impl([](float x, float y) -> uint8_t { return x > y; }, out, a, b, s);
+    case mlpk::C_GE: return compare_impl([](float x, float y) -> uint8_t { return x >= y; }, out, a, b, s);
+  }
+}
+
+void where_f32(float* out, const uint8_t* c, const float* a, const float* b, const Strided& s) {
+  const int nd = s.nd;
+  const int64_t sc = s.strides[1][nd - 1], sa = s.strides[2][nd - 1], sb = s.strides[3][nd - 1];
+  for_rows(s, 0, row_units(s), [&](int64_t pos, int64_t oc, int64_t oa, int64_t ob, int64_t len) {
+    float* o = out + pos;
+    const uint8_t* cc = c + oc;
+    const float* x = a + oa;
+    const float* y = b + ob;
+    if (sc == 1 && sa == 1 && sb == 1) {
+      for (int64_t i = 0; i < len; i++) o[i] = cc[i] ? x[i] : y[i];
+    } else if (sc == 1 && sa == 1 && sb == 0) {
+      const float yy = *y;
+      for (int64_t i = 0; i < len; i++) o[i] = cc[i] ? x[i] : yy;
+    } else if (sc == 1 && sa == 0 && sb == 1) {
+      const float xx = *x;
+      for (int64_t i = 0; i < len; i++) o[i] = cc[i] ? xx : y[i];
+    } else {
+      for (int64_t i = 0; i < len; i++) o[i] = cc[i * sc] ? x[i * sa] : y[i * sb];
+    }
+  });
+}
+
+// ------------------------------------------------------------------ reductions
+
+struct SumR {
+  static vf init() { return vf{}; }
+  static float sinit() { return 0.0f; }
+  static vf v(vf acc, vf x) { return acc + x; }
+  static float s(float acc, float x) { return acc + x; }
+  static float fold(vf v) { return hsum(v); }
+};
+struct MaxR {
+  static vf init() { return vsplat(-__builtin_inff()); }
+  static float sinit() { return -__builtin_inff(); }
+  static vf v(vf acc, vf x) { return vsel(visnan(acc), acc, vmaxnan(x, acc)); }
+  static float s(float acc, float x) { return (x > acc || x != x) && acc == acc ? x : acc; }
+  static float fold(vf v) {
+    float r = v[0];
+    for (int i = 1; i < VL; i++) r = s(r, v[i]);
+    return r;
+  }
+};
+struct MinR {
+  static vf init() { return vsplat(__builtin_inff()); }
+  static float sinit() { return __builtin_inff(); }
+  static vf v(vf acc, vf x) { return vsel(visnan(acc), acc, vminnan(x, acc)); }
+  static float s(float acc, float x) { return (x < acc || x != x) && acc == acc ? x : acc; }
+  static float fold(vf v) {
+    float r = v[0];
+    for (int i = 1; i < VL; i++) r = s(r, v[i]);
+    return r;
+  }
+};
+
+/** Reduce n contiguous floats, with four accumulators to hide the add latency. */
+template <class R>
+float reduce_contig(const float* a, int64_t n) {
+  vf acc0 = R::init(), acc1 = R::init(), acc2 = R::init(), acc3 = R::init();
+  int64_t j = 0;
+  for (; j + 4 * VL <= n; j += 4 * VL) {
+    acc0 = R::v(acc0, vload(a + j));
+    acc1 = R::v(acc1, vload(a + j + VL));
+    acc2 = R::v(acc2, vload(a + j + 2 * VL));
+    acc3 = R::v(acc3, vload(a + j + 3 * VL));
+  }
+  for (; j + VL <= n; j += VL) acc0 = R::v(acc0, vload(a + j));
+  acc0 = R::v(R::v(acc0, acc1), R::v(acc2, acc3));
+  float r = R::fold(acc0);
+  for (; j < n; j++) r = R::s(r, a[j]);
+  return r;
+}
+
+/** out[i] = reduce over j of a[j·inner + i] for i in [i0, i1). */
+template <class R>
+void reduce_strided(float* out, const float* a, int64_t n, int64_t inner, int64_t i0, int64_t i1) {
+  int64_t i = i0;
+  for (; i + VL <= i1; i += VL) {
+    vf acc = R::init();
+    const float* p = a + i;
+    for (int64_t j = 0; j < n; j++, p += inner) acc = R::v(acc, vload(p));
+    vstore(out + i, acc);
+  }
+  for (; i < i1; i++) {
+    float acc = R::sinit();
+    for (int64_t j = 0; j < n; j++) acc = R::s(acc, a[j * inner + i]);
+    out[i] = acc;
+  }
+}
+
+template <class R>
+struct ReduceTask {
+  float* out;
+  const float* a;
+  int64_t outer, n, inner;
+  bool split_outer;
+  float partial[64];
+};
+
+template <class R>
+void reduce_impl(float* out, const float* a, int64_t outer, int64_t n, int64_t inner) {
+  const double total = static_cast<double>(outer) * n * inner;
+  int nth = mlpk::pool_threads_for(total, kGrainCheap);
+  if (nth > 64) nth = 64;
+  ReduceTask<R> t{out, a, outer, n, inner, outer >= nth, {}};
+  auto serial = [](ReduceTask<R>& t, int64_t o0, int64_t o1) {
+    for (int64_t o = o0; o < o1; o++) {
+      if (t.inner == 1) t.out[o] = reduce_contig<R>(t.a + o * t.n, t.n);
+      else reduce_strided<R>(t.out + o * t.inner, t.a + o * t.n * t.inner, t.n, t.inner, 0, t.inner);
+    }
+  };
+  if (nth <= 1) return serial(t, 0, outer);
+  if (t.split_outer) {
+    mlpk::pool_run(nth, [](void* c, int tid, int nth) {
+      auto* t = static_cast<ReduceTask<R>*>(c);
+      int64_t o0, o1;
+      mlpk::pool_split(t->outer, tid, nth, 1, &o0, &o1);
+      for (int64_t o = o0; o < o1; o++) {
+        if (t->inner == 1) t->out[o] = reduce_contig<R>(t->a + o * t->n, t->n);
+        else reduce_strided<R>(t->out + o * t->inner, t->a + o * t->n * t->inner, t->n, t->inner, 0, t->inner);
+      }
+    }, &t);
+  } else if (inner > 1) {
+    // Few outer slices: split each slice's inner positions.
+    mlpk::pool_run(nth, [](void* c, int tid, int nth) {
+      auto* t = static_cast<ReduceTask<R>*>(c);
+      int64_t i0, i1;
+      mlpk::pool_split(t->inner, tid, nth, VL, &i0, &i1);
+      for (int64_t o = 0; o < t->outer; o++) {
+        if (i1 > i0) reduce_strided<R>(t->out + o * t->inner, t->a + o * t->n * t->inner, t->n, t->inner, i0, i1);
+      }
+    }, &t);
+  } else {
+    // Few long contiguous rows: each thread reduces a part of each row, then partials are folded.
+    for (int64_t o = 0; o < outer; o++) {
+      struct Part {
+        ReduceTask<R>* t;
+        const float* row;
+      } part{&t, a + o * n};
+      mlpk::pool_run(nth, [](void* c, int tid, int nth) {
+        auto* p = static_cast<Part*>(c);
+        int64_t j0, j1;
+        mlpk::pool_split(p->t->n, tid, nth, 4 * VL, &j0, &j1);
+        p->t->partial[tid] = j1 > j0 ? reduce_contig<R>(p->row + j0, j1 - j0) : R::sinit();
+      }, &part);
+      float r = t.partial[0];
+      for (int k = 1; k < nth; k++) r = R::s(r, t.partial[k]);
+      out[o] = r;
+    }
+  }
+}
+
+// First index of the best value; a NaN wins at once (as the reference backend and PyTorch).
+template <bool kMax>
+void arg_reduce(int32_t* out, const float* a, int64_t outer, int64_t n, int64_t inner) {
+  for (int64_t o = 0; o < outer; o++) {
+    for (int64_t i = 0; i < inner; i++) {
+      const float* p = a + o * n * inner + i;
+      float best = p[0];
+      int32_t bi = 0;
+      if (best == best) {
+        for (int64_t j = 1; j < n; j++) {
+          const float x = p[j * inner];
+          if (x != x) {
+            bi = static_cast<int32_t>(j);
+            break;
+          }
+          if (kMax ? x > best : x < best) {
+            best = x;
+            bi = static_cast<int32_t>(j);
+          }
+        }
+      }
+      out[o * inner + i] = bi;
+    }
+  }
+}
+
+void reduce_f32(int op, void* out, const float* a, int64_t outer, int64_t n, int64_t inner) {
+  switch (op) {
+    case mlpk::R_SUM: return reduce_impl<SumR>(static_cast<float*>(out), a, outer, n, inner);
+    case mlpk::R_MAX: return reduce_impl<MaxR>(static_cast<float*>(out), a, outer, n, inner);
+    case mlpk::R_MIN: return reduce_impl<MinR>(static_cast<float*>(out), a, outer, n, inner);
+    case mlpk::R_ARGMAX: return arg_reduce<true>(static_cast<int32_t*>(out), a, outer, n, inner);
+    case mlpk::R_ARGMIN: return arg_reduce<false>(static_cast<int32_t*>(out), a, outer, n, inner);
+  }
+}
+
+}  // namespace
+
+void gemm_f32(float* c, const float* a, const float* b, const mlpk::GemmParams& p);
+
+extern const mlpk::IsaKernels kTable = {
+    MLPK_ISA_NAME, unary_f32, binary_f32, compare_f32, where_f32, reduce_f32, gemm_f32,
+};
+
+}  // namespace MLPK_NS

@@ -1,0 +1,57 @@
+// The kernels whose speed depends on the instruction set. kernels.cc and
+// gemm.cc are compiled once per ISA level into their own namespace; each
+// build exports one IsaKernels table and addon.cc picks the best table the CPU
+// supports at load time (runtime dispatch, so one build runs on any x86-64).
+#pragma once
+
+#include <cstdint>
+
+namespace mlpk {
+
+constexpr int kMaxDims = 16;  // after collapsing; the JS side falls back above this
+
+// Operation codes, in the order of the TypeScript lists in src/backend/types.ts.
+enum UnaryOp {
+  U_NEG, U_ABS, U_SIGN, U_EXP, U_LOG, U_LOG1P, U_EXPM1, U_SQRT, U_RSQRT, U_RECIPROCAL,
+  U_SIN, U_COS, U_TANH, U_SIGMOID, U_ERF, U_RELU, U_FLOOR, U_CEIL, U_ROUND, U_COUNT
+};
+enum ArithOp { A_ADD, A_SUB, A_MUL, A_DIV, A_POW, A_MAXIMUM, A_MINIMUM, A_COUNT };
+enum CompareOp { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_COUNT };
+enum ReduceOp { R_SUM, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_COUNT };
+
+/** A strided view of up to kMaxDims dims: out position → one offset per operand. */
+struct Strided {
+  int nd;
+  int64_t shape[kMaxDims];
+  int64_t strides[4][kMaxDims];  // [0] is the contiguous output
+};
+
+struct GemmParams {
+  int64_t batch, m, k, n;
+  bool trans_a, trans_b;
+  int64_t a_batch_stride, b_batch_stride;
+};
+
+struct IsaKernels {
+  const char* name;
+  void (*unary_f32)(int op, float* out, const float* a, int64_t n);
+  void (*binary_f32)(int op, float* out, const float* a, const float* b, const Strided& s);
+  void (*compare_f32)(int op, uint8_t* out, const float* a, const float* b, const Strided& s);
+  void (*where_f32)(float* out, const uint8_t* c, const float* a, const float* b, const Strided& s);
+  /** argmax/argmin write int32 into out. */
+  void (*reduce_f32)(int op, void* out, const float* a, int64_t outer, int64_t n, int64_t inner);
+  void (*gemm_f32)(float* c, const float* a, const float* b, const GemmParams& p);
+};
+
+/**
+ * Collapse a view in place: drop size-1 dims and merge neighbours that every
+ * operand walks contiguously. Returns the element count (0 for empty).
+ */
+int64_t collapse(Strided& s, int nops);
+
+}  // namespace mlpk
+
+// One table per ISA build (those not built on this platform are absent).
+namespace mlpk_x86_64_v4 { extern const mlpk::IsaKernels kTable; }
+namespace mlpk_x86_64_v3 { extern const mlpk::IsaKernels kTable; }
+namespace mlpk_generic { extern const mlpk::IsaKernels kTable; }

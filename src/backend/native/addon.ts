@@ -1,0 +1,44 @@
+/**
+ * Loading the compiled addon (build/Release/mlpkit_native.node, built from
+ * native/ by `npm install`). Loading never throws: a missing or broken build
+ * yields the reason instead, and mlpkit carries on with the reference backend.
+ */
+
+/** The addon's exports (see native/addon.cc). Shapes, strides and sizes travel in the parameter block. */
+export interface NativeAddon {
+  init(params: Float64Array): void;
+  info(): { isa: string; threads: number; cpus: number };
+  setThreads(n: number): number;
+  unary(op: number, out: Float32Array, a: Float32Array): void;
+  /** op < 100: arithmetic into a Float32Array; op ≥ 100: comparison into a Uint8Array. */
+  binary(op: number, out: Float32Array | Uint8Array, a: Float32Array, b: Float32Array): void;
+  where(out: Float32Array, cond: Uint8Array, a: Float32Array, b: Float32Array): void;
+  reduce(op: number, out: Float32Array | Int32Array, a: Float32Array): void;
+  matmul(out: Float32Array, a: Float32Array, b: Float32Array): void;
+  stridedCopy(out: ArrayBufferView, a: ArrayBufferView): void;
+  stridedScatterAdd(out: Float32Array, src: Float32Array): void;
+  gather(out: ArrayBufferView, a: ArrayBufferView, idx: Int32Array): void;
+  scatterAdd(out: Float32Array, src: Float32Array, idx: Int32Array): void;
+  indexSelect(out: ArrayBufferView, a: ArrayBufferView, idx: Int32Array): void;
+  indexAdd(out: Float32Array, src: Float32Array, idx: Int32Array): void;
+  cumsum(out: Float32Array, a: Float32Array): void;
+  cast(out: ArrayBufferView, a: ArrayBufferView): void;
+}
+
+export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };
+
+/** Where the build puts the addon, relative to this file in src/ and in dist/ alike. */
+const ADDON_PATH = '../../../build/Release/mlpkit_native.node';
+
+export function loadAddon(): AddonLoad {
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  if (!proc?.versions?.node) return { addon: null, error: 'not running in Node' };
+  try {
+    const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
+    const require = createRequire(import.meta.url);
+    return { addon: require(ADDON_PATH) as NativeAddon, error: null };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return { addon: null, error: msg };
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The native backend: C++ kernels (native/, built at install time) called
+ * through N-API on the tensors' own typed arrays, in place, without copies.
+ *
+ * float32 runs natively everywhere. Data movement (copies, gathers, index
+ * selection) and casts run natively for every dtype; the arithmetic of
+ * float64, int32 and bool tensors (rare, and float64 exists for gradient
+ * checks) is delegated to the reference kernels. Views of more than 16 dims
+ * are delegated too.
+ *
+ * Call path: a kernel writes shapes and strides into one shared Float64Array
+ * (the "parameter block", read in place by the addon) and passes only the
+ * typed arrays and an op code, so a call allocates nothing in JavaScript.
+ */
+import type { Storage } from '../../tensor/dtype.js';
+import type { Shape } from '../../tensor/shape.js';
+import { referenceBackend } from '../reference/index.js';
+import {
+  ARITH_OPS, COMPARE_OPS, UNARY_OPS,
+  type ArithOp, type Backend, type BinaryKernel, type CompareOp, type KernelTable, type ReduceKernel, type ReduceOp,
+  type UnaryKernel, type UnaryOp,
+} from '../types.js';
+import { loadAddon, type NativeAddon } from './addon.js';
+
+const MAX_DIMS = 16;
+const ref = referenceBackend.kernels;
+
+/** Op codes in the addon's order (native/kernels.h lists the same orders). */
+const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, argmax: 3, argmin: 4 };
+
+function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
+  /** Write nd, shape and the given stride vectors into the block; false when there are too many dims. */
+  function put(shape: Shape, s1: readonly number[], s2?: readonly number[], s3?: readonly number[]): boolean {
+    const nd = shape.length;
+    if (nd > MAX_DIMS) return false;
+    P[0] = nd;
+    for (let i = 0; i < nd; i++) {
+      P[1 + i] = shape[i];
+      P[1 + nd + i] = s1[i];
+    }
+    if (s2) for (let i = 0; i < nd; i++) P[1 + 2 * nd + i] = s2[i];
+    if (s3) for (let i = 0; i < nd; i++) P[1 + 3 * nd + i] = s3[i];
+    return true;
+  }
+
+  const unary = (op: UnaryOp): UnaryKernel => {
+    const code = UNARY_OPS.indexOf(op);
+    const fallback = ref[op];
+    return (out, a) => {
+      if (out instanceof Float32Array && a instanceof Float32Array) N.unary(code, out, a);
+      else fallback(out, a);
+    };
+  };
+
+  const binary = (op: ArithOp | CompareOp): BinaryKernel => {
+    const compare = (COMPARE_OPS as readonly string[]).includes(op);
+    const code = compare ? 100 + COMPARE_OPS.indexOf(op as CompareOp) : ARITH_OPS.indexOf(op as ArithOp);
+    const fallback = ref[op];
+    return (out, shape, a, as, b, bs) => {
+      if (
+        a instanceof Float32Array && b instanceof Float32Array &&
+        (compare ? out instanceof Uint8Array : out instanceof Float32Array) && put(shape, as, bs)
+      ) {
+        N.binary(code, out as Float32Array | Uint8Array, a, b);
+      } else {
+        fallback(out, shape, a, as, b, bs);
+      }
+    };
+  };
+
+  const reduce = (op: ReduceOp): ReduceKernel => {
+    const code = REDUCE_CODES[op];
+    const fallback = ref[op];
+    const outOk = op === 'argmax' || op === 'argmin' ? (o: Storage) => o instanceof Int32Array : (o: Storage) => o instanceof Float32Array;
+    return (out, a, outer, n, inner) => {
+      if (a instanceof Float32Array && outOk(out)) {
+        P[0] = outer;
+        P[1] = n;
+        P[2] = inner;
+        N.reduce(code, out as Float32Array | Int32Array, a);
+      } else {
+        fallback(out, a, outer, n, inner);
+      }
+    };
+  };
+
+  const table = {} as Record<string, unknown>;
+  for (const op of UNARY_OPS) table[op] = unary(op);
+  for (const op of [...ARITH_OPS, ...COMPARE_OPS]) table[op] = binary(op);
+  for (const op of Object.keys(REDUCE_CODES) as ReduceOp[]) table[op] = reduce(op);
+
+  const rest: Omit<KernelTable, UnaryOp | ArithOp | CompareOp | ReduceOp> = {
+    where(out, shape, c, cs, a, as, b, bs) {
+      if (out instanceof Float32Array && c instanceof Uint8Array && a instanceof Float32Array && b instanceof Float32Array && put(shape, cs, as, bs)) {
+        N.where(out, c, a, b);
+      } else {
+        ref.where(out, shape, c, cs, a, as, b, bs);
+      }
+    },
+
+    cast(out, a) {
+      N.cast(out, a);
+    },
+
+    cumsum(out, a, outer, n, inner) {
+      if (out instanceof Float32Array && a instanceof Float32Array) {
+        P[0] = outer;
+        P[1] = n;
+        P[2] = inner;
+        N.cumsum(out, a);
+      } else {
+        ref.cumsum(out, a, outer, n, inner);
+      }
+    },
+
+    matmul(out, a, b, p) {
+      if (out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array) {
+        P[0] = p.batch;
+        P[1] = p.m;
+        P[2] = p.k;
+        P[3] = p.n;
+        P[4] = p.transA ? 1 : 0;
+        P[5] = p.transB ? 1 : 0;
+        P[6] = p.aBatchStride;
+        P[7] = p.bBatchStride;
+        N.matmul(out, a, b);
+      } else {
+        ref.matmul(out, a, b, p);
+      }
+    },
+
+    stridedCopy(out, shape, a, as, offset) {
+      if (out.constructor === a.constructor && put(shape, as)) {
+        P[1 + 2 * shape.length] = offset;
+        N.stridedCopy(out, a);
+      } else {
+        ref.stridedCopy(out, shape, a, as, offset);
+      }
+    },
+
+    stridedScatterAdd(out, outStrides, offset, src, srcShape) {
+      if (out instanceof Float32Array && src instanceof Float32Array && put(srcShape, outStrides)) {
+        P[1 + 2 * srcShape.length] = offset;
+        N.stridedScatterAdd(out, src);
+      } else {
+        ref.stridedScatterAdd(out, outStrides, offset, src, srcShape);
+      }
+    },
+
+    gather(out, shape, a, as, idx, axis) {
+      if (out.constructor === a.constructor && shape.length <= MAX_DIMS) {
+        const nd = shape.length;
+        put(shape, as);
+        P[1 + nd + axis] = 0;
+        P[1 + 2 * nd] = as[axis];
+        N.gather(out, a, idx);
+      } else {
+        ref.gather(out, shape, a, as, idx, axis);
+      }
+    },
+
+    scatterAdd(out, outStrides, src, shape, idx, axis) {
+      if (out instanceof Float32Array && src instanceof Float32Array && shape.length <= MAX_DIMS) {
+        const nd = shape.length;
+        put(shape, outStrides);
+        P[1 + nd + axis] = 0;
+        P[1 + 2 * nd] = outStrides[axis];
+        N.scatterAdd(out, src, idx);
+      } else {
+        ref.scatterAdd(out, outStrides, src, shape, idx, axis);
+      }
+    },
+
+    indexSelect(out, a, idx, outer, nA, inner) {
+      if (out.constructor === a.constructor) {
+        P[0] = outer;
+        P[1] = nA;
+        P[2] = inner;
+        N.indexSelect(out, a, idx);
+      } else {
+        ref.indexSelect(out, a, idx, outer, nA, inner);
+      }
+    },
+
+    indexAdd(out, src, idx, outer, nOut, inner) {
+      if (out instanceof Float32Array && src instanceof Float32Array) {
+        P[0] = outer;
+        P[1] = nOut;
+        P[2] = inner;
+        N.indexAdd(out, src, idx);
+      } else {
+        ref.indexAdd(out, src, idx, outer, nOut, inner);
+      }
+    },
+  };
+  Object.assign(table, rest);
+  return table as unknown as KernelTable;
+}
+
+/** What the native backend reports about itself once loaded. */
+export interface NativeInfo {
+  /** Instruction set of the kernels chosen at load time: 'avx512', 'avx2+fma' or 'generic'. */
+  isa: string;
+  /** Threads the kernels use (MLPKIT_THREADS, default: every CPU this process may use). */
+  threads: number;
+  cpus: number;
+}
+
+let addon: NativeAddon | null = null;
+let backend: Backend | null = null;
+let loadError: string | null = null;
+
+function init(): void {
+  const r = loadAddon();
+  if (!r.addon) {
+    loadError = r.error;
+    return;
+  }
+  try {
+    const params = new Float64Array(128);
+    r.addon.init(params);
+    const env = (globalThis as { process?: NodeJS.Process }).process?.env.MLPKIT_THREADS;
+    if (env !== undefined && env !== '') {
+      const n = Number(env);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`MLPKIT_THREADS must be a positive integer, got '${env}'`);
+      r.addon.setThreads(n);
+    }
+    addon = r.addon;
+    backend = { name: 'native', kernels: makeKernels(r.addon, params) };
+  } catch (e) {
+    loadError = e instanceof Error ? e.message : String(e);
+  }
+}
+init();
+
+/** The native backend, or null when the addon could not load (see `nativeLoadError`). */
+export const nativeBackend: Backend | null = backend;
+
+/** Why the native backend is unavailable, or null when it loaded. */
+export const nativeLoadError: string | null = loadError;
+
+/** ISA, thread count and CPU count of the native backend (null when it is unavailable). */
+export function nativeInfo(): NativeInfo | null {
+  return addon ? addon.info() : null;
+}
+
+/**
+ * Set the number of threads the native kernels may use (at least 1); returns
+ * the value in force. Throws when the native backend is unavailable.
+ */
+export function setNativeThreads(n: number): number {
+  if (!addon) throw new Error(`setNativeThreads: the native backend is unavailable (${loadError})`);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNativeThreads: expected a positive integer, got ${n}`);
+  return addon.setThreads(n);
+}
