@@ -27,6 +27,6 @@ export * as io from './io/index.js';
 export * as data from './data/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
-export { Module, Parameter, Buffer, Sequential, Linear } from './nn/index.js';
+export { Module, Parameter, Sequential, Linear } from './nn/index.js';
 export type { StateDict } from './nn/index.js';
 export { SGD, Adam, AdamW, clipGradNorm } from './optim/index.js';

@@ -52,18 +52,32 @@ export class Adam extends Optimizer<AdamHyperparameters> {
     const v = state.exp_avg_sq as Storage;
     const vmax = amsgrad ? (state.max_exp_avg_sq as Storage | undefined) ?? (state.max_exp_avg_sq = this.buffer(p)) : null;
     const stepSize = lr / (1 - b1 ** t);
-    const bc2Sqrt = Math.sqrt(1 - b2 ** t);
+    const invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** t);
     const l2 = this.decoupled ? 0 : wd;
     const shrink = this.decoupled ? 1 - lr * wd : 1;
     const sign = maximize ? -1 : 1;
-    for (let i = 0; i < p.length; i++) {
-      const gi = sign * g[i] + l2 * p[i];
-      const pi = p[i] * shrink;
-      m[i] = b1 * m[i] + (1 - b1) * gi;
-      v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-      let second = v[i];
-      if (vmax) second = vmax[i] = Math.max(vmax[i], second);
-      p[i] = pi - (stepSize * m[i]) / (Math.sqrt(second) / bc2Sqrt + eps);
+    const c1 = 1 - b1;
+    const c2 = 1 - b2;
+    const n = p.length;
+    // m[i], v[i] are read back after the store so the update uses the stored
+    // (float32) moments, as PyTorch does.
+    if (vmax) {
+      for (let i = 0; i < n; i++) {
+        const pv = p[i];
+        const gi = sign * g[i] + l2 * pv;
+        m[i] = b1 * m[i] + c1 * gi;
+        v[i] = b2 * v[i] + c2 * gi * gi;
+        if (v[i] > vmax[i]) vmax[i] = v[i];
+        p[i] = pv * shrink - (stepSize * m[i]) / (Math.sqrt(vmax[i]) * invBc2Sqrt + eps);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const pv = p[i];
+        const gi = sign * g[i] + l2 * pv;
+        m[i] = b1 * m[i] + c1 * gi;
+        v[i] = b2 * v[i] + c2 * gi * gi;
+        p[i] = pv * shrink - (stepSize * m[i]) / (Math.sqrt(v[i]) * invBc2Sqrt + eps);
+      }
     }
   }
 }

@@ -52,6 +52,9 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
   readonly state = new Map<Tensor, ParamState>();
 
   constructor(params: Params<H>, readonly defaults: H) {
+    if (params == null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(`${this.constructor.name}: expected an iterable of parameters or of parameter groups (e.g. model.parameters()), got ${params?.constructor?.name ?? params}`);
+    }
     const list = [...params] as (Tensor | ParamGroupSpec<H>)[];
     if (list.length === 0) throw new Error(`${this.constructor.name}: got an empty parameter list`);
     if (list[0] instanceof Tensor) this.addParamGroup({ params: list as Tensor[] } as unknown as ParamGroupSpec<H>);

@@ -33,18 +33,41 @@ export class SGD extends Optimizer<SGDHyperparameters> {
   protected update(p: Storage, g: Storage, state: ParamState, group: ParamGroup<SGDHyperparameters>): void {
     const { lr, weightDecay: wd, momentum: mu, dampening, nesterov, maximize } = group;
     const sign = maximize ? -1 : 1;
+    const n = p.length;
+    // One loop per case, without branches inside: this runs on every element at every step.
     if (mu === 0) {
-      for (let i = 0; i < p.length; i++) p[i] -= lr * (sign * g[i] + wd * p[i]);
+      for (let i = 0; i < n; i++) {
+        const pv = p[i];
+        p[i] = pv - lr * (sign * g[i] + wd * pv);
+      }
       return;
     }
-    const first = state.momentum_buffer === undefined;
-    const buf = first ? (state.momentum_buffer = this.buffer(p)) : (state.momentum_buffer as Storage);
+    let buf = state.momentum_buffer as Storage | undefined;
+    if (buf === undefined) {
+      // First step: the buffer starts as the gradient itself (no dampening).
+      buf = state.momentum_buffer = this.buffer(p);
+      for (let i = 0; i < n; i++) {
+        const pv = p[i];
+        const d = sign * g[i] + wd * pv;
+        buf[i] = d;
+        p[i] = pv - lr * (nesterov ? d + mu * buf[i] : buf[i]);
+      }
+      return;
+    }
     const keep = 1 - dampening;
-    for (let i = 0; i < p.length; i++) {
-      const d = sign * g[i] + wd * p[i];
-      const b = first ? d : mu * buf[i] + keep * d;
-      buf[i] = b;
-      p[i] -= lr * (nesterov ? d + mu * buf[i] : buf[i]);
+    if (nesterov) {
+      for (let i = 0; i < n; i++) {
+        const pv = p[i];
+        const d = sign * g[i] + wd * pv;
+        buf[i] = mu * buf[i] + keep * d;
+        p[i] = pv - lr * (d + mu * buf[i]);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const pv = p[i];
+        buf[i] = mu * buf[i] + keep * (sign * g[i] + wd * pv);
+        p[i] = pv - lr * buf[i];
+      }
     }
   }
 }

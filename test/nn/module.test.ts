@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, randn, tensor, zeros, type Tensor } from '../../src/index.js';
 import {
-  BatchNorm1d, Buffer, camelToSnake, Dropout, GELU, LayerNorm, Linear, Module, ModuleDict, ModuleList, Parameter, Sequential,
+  BatchNorm1d, Buffer, camelToSnake, Dropout, Flatten, GELU, Identity, LayerNorm, Linear, Module, ModuleDict, ModuleList, Parameter, Sequential,
   type AnyModule,
 } from '../../src/nn/index.js';
 
@@ -183,6 +183,13 @@ describe('modes, apply, counting, gradients', () => {
     expect(p.requiresGrad && p.isLeaf).toBe(true);
     expect(p.data).toBe(t.data);
     expect(() => new Parameter(tensor([1], { dtype: 'int32' }))).toThrow(/only floating-point tensors can be parameters, got int32/);
+  });
+
+  it('Identity returns its input; Flatten keeps the batch dim', () => {
+    const x = randn([2, 3, 4]);
+    expect(new Identity().forward(x)).toBe(x);
+    expect(new Flatten().forward(x).shape).toEqual([2, 12]);
+    expect(new Flatten(0, 1).forward(x).shape).toEqual([6, 4]);
   });
 
   it('toString prints the tree', () => {

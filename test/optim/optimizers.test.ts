@@ -153,6 +153,7 @@ describe('optimiser behaviour', () => {
     expect(() => new Adam([p], { betas: [1, 0.9] })).toThrow(/invalid beta parameter at index 0: 1/);
     expect(() => new AdamW([], {})).toThrow(/AdamW: got an empty parameter list/);
     expect(() => new SGD([p, p], { lr: 1 })).toThrow(/appear more than once/);
+    expect(() => new SGD(new Parameter(zeros([1])) as never, { lr: 1 })).toThrow(/expected an iterable of parameters .*model.parameters\(\).*got Parameter/);
     const x = randn([2], { requiresGrad: true });
     expect(() => new SGD([x.mul(2)], { lr: 1 })).toThrow(/cannot optimise a non-leaf tensor \(parameter 0 of group 0, shape \[2\]\)/);
   });
