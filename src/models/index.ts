@@ -1,0 +1,14 @@
+/**
+ * The model zoo. Importing this module registers every family's named
+ * variants; `create(name, config)` builds one.
+ * @example
+ * import { models } from 'mlpkit';
+ * const m = models.create('mlp', { hiddenDims: [256] });
+ * models.list().map((e) => e.name);
+ */
+import './mlp.js';
+
+export { create, get, list, register, resolveConfig } from './registry.js';
+export type { ConfigValue, ModelConfig, ModelEntry, RegisteredModel } from './registry.js';
+export { MlpClassifier } from './mlp.js';
+export type { MlpConfig, MlpActivation } from './mlp.js';
