@@ -1,4 +1,5 @@
 /** Normalisation layers over features: LayerNorm, RMSNorm, GroupNorm (BatchNorm is in batchnorm.ts). */
+import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { groupNorm, layerNorm, rmsNorm } from './functional.js';
 import { Module } from './module.js';
@@ -121,7 +122,7 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
 
   forward(x: Tensor): Tensor {
     if (x.ndim < 2 || x.shape[1] !== this.numChannels) {
-      throw new Error(`GroupNorm: expected input [N, ${this.numChannels}, …], got [${x.shape}]`);
+      throw new Error(`GroupNorm: expected input [N, ${this.numChannels}, …], got ${shapeStr(x.shape)}`);
     }
     return groupNorm(x, this.numGroups, this.weight, this.bias, this.eps);
   }

@@ -86,7 +86,7 @@ describe('errors name the problem', () => {
   it('norms: wrong trailing shape, indivisible groups', () => {
     expect(() => new LayerNorm([3, 4]).forward(randn([2, 4, 3]))).toThrow(/layerNorm: input \[2, 4, 3\] does not end in the normalised shape \[3, 4\]/);
     expect(() => new GroupNorm(4, 6)).toThrow(/6 channels are not divisible into 4 groups/);
-    expect(() => new GroupNorm(2, 6).forward(randn([2, 4, 3]))).toThrow(/GroupNorm: expected input \[N, 6, …\], got \[2,4,3\]/);
+    expect(() => new GroupNorm(2, 6).forward(randn([2, 4, 3]))).toThrow(/GroupNorm: expected input \[N, 6, …\], got \[2, 4, 3\]/);
   });
 
   it('conv: strided same padding, groups, kernel sizes', () => {
