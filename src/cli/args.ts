@@ -1,0 +1,76 @@
+/** Small helpers shared by the subcommands: option parsing with clear errors, JSON config files. */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parse `args` strictly; an unknown flag or a missing value is an error that names it. */
+export function parse(command: string, args: string[], options: Options, allowPositionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const r = parseArgs({ args, options, allowPositionals, strict: true });
+    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
+  } catch (e) {
+    throw new Error(`${(e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')} (see \`mlpkit ${command} --help\`)`);
+  }
+}
+
+export function num(values: Record<string, unknown>, key: string, fallback: number): number {
+  const v = values[key];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new Error(`--${key} must be a number, got '${String(v)}'`);
+  return n;
+}
+
+export function int(values: Record<string, unknown>, key: string, fallback: number): number {
+  const n = num(values, key, fallback);
+  if (!Number.isInteger(n)) throw new Error(`--${key} must be an integer, got '${String(values[key])}'`);
+  return n;
+}
+
+export function readJson(path: string, what: string): Record<string, unknown> {
+  if (!existsSync(path)) throw new Error(`${what} file '${path}' does not exist`);
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${what} file '${path}' is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${what} file '${path}' must hold a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+/**
+ * A model config from `--config file.json` and any `--set key=value`
+ * overrides (values parsed as JSON when they parse, else kept as strings).
+ */
+export function modelConfig(values: Record<string, unknown>, sets: string[] = []): Record<string, unknown> {
+  const cfg = typeof values.config === 'string' ? readJson(values.config, 'config') : {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new Error(`--set expects key=value, got '${s}'`);
+    const raw = s.slice(eq + 1);
+    let v: unknown = raw;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      /* a bare string */
+    }
+    cfg[s.slice(0, eq)] = v;
+  }
+  return cfg;
+}
+
+/** Collect repeated `--set` flags (parseArgs keeps only the last of a repeated string option). */
+export function collectSets(args: string[]): { rest: string[]; sets: string[] } {
+  const rest: string[] = [];
+  const sets: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--set') {
+      if (i + 1 >= args.length) throw new Error('--set needs a key=value');
+      sets.push(args[++i]);
+    } else if (args[i].startsWith('--set=')) sets.push(args[i].slice(6));
+    else rest.push(args[i]);
+  }
+  return { rest, sets };
+}
