@@ -5,9 +5,9 @@
  * take the multi-threaded paths. The engine's op tests (test/ops, test/autograd)
  * additionally run every op on this backend through BACKENDS.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceBackend } from '../../src/backend/reference/index.js';
-import { nativeBackend, nativeInfo, nativeLoadError, setNativeThreads } from '../../src/backend/native/index.js';
+import { _setSmallCutoff, nativeBackend, nativeInfo, nativeLoadError, setNativeThreads } from '../../src/backend/native/index.js';
 import {
   ARITH_OPS, COMPARE_OPS, UNARY_OPS, type KernelTable, type MatmulParams, type UnaryOp,
 } from '../../src/backend/types.js';
@@ -77,8 +77,14 @@ it('the native backend loads (a failed build shows up here, not as silently skip
   expect(nativeInfo()?.threads).toBeGreaterThanOrEqual(1);
 });
 
-describe.skipIf(!nativeBackend)('native kernels match the reference backend', () => {
+// Tiny tensors normally stay in JavaScript; the second pass sends them through the addon too.
+describe.skipIf(!nativeBackend).each([
+  { path: 'default routing', cutoff: undefined },
+  { path: 'everything through the addon', cutoff: -1 },
+])('native kernels match the reference backend ($path)', ({ cutoff }) => {
   const N = nativeBackend!.kernels;
+  beforeAll(() => _setSmallCutoff(cutoff));
+  afterAll(() => _setSmallCutoff());
 
   describe('unary', () => {
     for (const op of UNARY_OPS) {
@@ -313,12 +319,14 @@ describe.skipIf(!nativeBackend)('native kernels match the reference backend', ()
   });
 
   it('inconsistent arguments throw instead of touching memory out of bounds', () => {
-    const out = new Float32Array(4);
-    const a = new Float32Array(3);
-    expect(() => N.add(out, [4], a, [1], a, [1])).toThrow(/binary/);
-    expect(() => N.stridedCopy(out, [4], a, [1], 1)).toThrow(/stridedCopy/);
-    expect(() => N.gather(out, [4], a, [1], new Int32Array([0, 1, 2, 9]), 0)).toThrow(/gather/);
-    expect(() => N.matmul(out, a, a, { batch: 1, m: 2, k: 2, n: 2, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 })).toThrow(/matmul/);
-    expect(() => N.indexSelect(out, a, new Int32Array([5]), 1, 3, 1)).toThrow(/indexSelect/);
+    const out = new Float32Array(40);
+    const a = new Float32Array(30);
+    expect(() => N.add(out, [40], a, [1], a, [1])).toThrow(/binary/);
+    expect(() => N.stridedCopy(out, [40], a, [1], 1)).toThrow(/stridedCopy/);
+    const idx = new Int32Array(40);
+    idx[39] = 99;
+    expect(() => N.gather(out, [40], a, [1], idx, 0)).toThrow(/gather/);
+    expect(() => N.matmul(out, a, a, { batch: 1, m: 5, k: 6, n: 8, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 })).toThrow(/matmul/);
+    expect(() => N.indexSelect(out, a, new Int32Array(40).fill(5), 1, 3, 1)).toThrow(/indexSelect/);
   });
 });

@@ -11,6 +11,10 @@
  * Call path: a kernel writes shapes and strides into one shared Float64Array
  * (the "parameter block", read in place by the addon) and passes only the
  * typed arrays and an op code, so a call allocates nothing in JavaScript.
+ *
+ * Tiny outputs (≤ SMALL elements) stay in JavaScript: V8 keeps typed arrays of
+ * up to 64 bytes inside its heap, and handing one to native code first moves
+ * it out (an allocation, ≈0.3 µs) — more than the whole op costs in JS.
  */
 import type { Storage } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
@@ -23,6 +27,14 @@ import {
 import { loadAddon, type NativeAddon } from './addon.js';
 
 const MAX_DIMS = 16;
+/** Outputs up to this many elements run on the reference kernels (see above). */
+const SMALL_DEFAULT = 16;
+let SMALL = SMALL_DEFAULT;
+
+/** @internal tests set −1 to send even tiny tensors through the addon; no argument restores the default. */
+export function _setSmallCutoff(n = SMALL_DEFAULT): void {
+  SMALL = n;
+}
 const ref = referenceBackend.kernels;
 
 /** Op codes in the addon's order (native/kernels.h lists the same orders). */
@@ -47,7 +59,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     const code = UNARY_OPS.indexOf(op);
     const fallback = ref[op];
     return (out, a) => {
-      if (out instanceof Float32Array && a instanceof Float32Array) N.unary(code, out, a);
+      if (out.length > SMALL && out instanceof Float32Array && a instanceof Float32Array) N.unary(code, out, a);
       else fallback(out, a);
     };
   };
@@ -58,7 +70,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     const fallback = ref[op];
     return (out, shape, a, as, b, bs) => {
       if (
-        a instanceof Float32Array && b instanceof Float32Array &&
+        out.length > SMALL && a instanceof Float32Array && b instanceof Float32Array &&
         (compare ? out instanceof Uint8Array : out instanceof Float32Array) && put(shape, as, bs)
       ) {
         N.binary(code, out as Float32Array | Uint8Array, a, b);
@@ -73,7 +85,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     const fallback = ref[op];
     const outOk = op === 'argmax' || op === 'argmin' ? (o: Storage) => o instanceof Int32Array : (o: Storage) => o instanceof Float32Array;
     return (out, a, outer, n, inner) => {
-      if (a instanceof Float32Array && outOk(out)) {
+      if (a.length > SMALL && a instanceof Float32Array && outOk(out)) {
         P[0] = outer;
         P[1] = n;
         P[2] = inner;
@@ -91,7 +103,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
   const rest: Omit<KernelTable, UnaryOp | ArithOp | CompareOp | ReduceOp> = {
     where(out, shape, c, cs, a, as, b, bs) {
-      if (out instanceof Float32Array && c instanceof Uint8Array && a instanceof Float32Array && b instanceof Float32Array && put(shape, cs, as, bs)) {
+      if (out.length > SMALL && out instanceof Float32Array && c instanceof Uint8Array && a instanceof Float32Array && b instanceof Float32Array && put(shape, cs, as, bs)) {
         N.where(out, c, a, b);
       } else {
         ref.where(out, shape, c, cs, a, as, b, bs);
@@ -99,11 +111,12 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     },
 
     cast(out, a) {
-      N.cast(out, a);
+      if (out.length > SMALL) N.cast(out, a);
+      else ref.cast(out, a);
     },
 
     cumsum(out, a, outer, n, inner) {
-      if (out instanceof Float32Array && a instanceof Float32Array) {
+      if (out.length > SMALL && out instanceof Float32Array && a instanceof Float32Array) {
         P[0] = outer;
         P[1] = n;
         P[2] = inner;
@@ -114,7 +127,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     },
 
     matmul(out, a, b, p) {
-      if (out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array) {
+      if (out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array && p.batch * p.m * p.n * p.k > SMALL * 4) {
         P[0] = p.batch;
         P[1] = p.m;
         P[2] = p.k;
@@ -130,7 +143,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     },
 
     stridedCopy(out, shape, a, as, offset) {
-      if (out.constructor === a.constructor && put(shape, as)) {
+      if (out.length > SMALL && out.constructor === a.constructor && put(shape, as)) {
         P[1 + 2 * shape.length] = offset;
         N.stridedCopy(out, a);
       } else {
@@ -139,7 +152,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     },
 
     stridedScatterAdd(out, outStrides, offset, src, srcShape) {
-      if (out instanceof Float32Array && src instanceof Float32Array && put(srcShape, outStrides)) {
+      if (src.length > SMALL && out instanceof Float32Array && src instanceof Float32Array && put(srcShape, outStrides)) {
         P[1 + 2 * srcShape.length] = offset;
         N.stridedScatterAdd(out, src);
       } else {
@@ -148,7 +161,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     },
 
     gather(out, shape, a, as, idx, axis) {
-      if (out.constructor === a.constructor && shape.length <= MAX_DIMS) {
+      if (out.length > SMALL && out.constructor === a.constructor && shape.length <= MAX_DIMS) {
         const nd = shape.length;
         put(shape, as);
         P[1 + nd + axis] = 0;
@@ -160,7 +173,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     },
 
     scatterAdd(out, outStrides, src, shape, idx, axis) {
-      if (out instanceof Float32Array && src instanceof Float32Array && shape.length <= MAX_DIMS) {
+      if (src.length > SMALL && out instanceof Float32Array && src instanceof Float32Array && shape.length <= MAX_DIMS) {
         const nd = shape.length;
         put(shape, outStrides);
         P[1 + nd + axis] = 0;
@@ -172,7 +185,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     },
 
     indexSelect(out, a, idx, outer, nA, inner) {
-      if (out.constructor === a.constructor) {
+      if (out.length > SMALL && out.constructor === a.constructor) {
         P[0] = outer;
         P[1] = nA;
         P[2] = inner;
@@ -183,7 +196,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     },
 
     indexAdd(out, src, idx, outer, nOut, inner) {
-      if (out instanceof Float32Array && src instanceof Float32Array) {
+      if (src.length > SMALL && out instanceof Float32Array && src instanceof Float32Array) {
         P[0] = outer;
         P[1] = nOut;
         P[2] = inner;
