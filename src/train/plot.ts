@@ -31,7 +31,7 @@ export async function curvesSvg(points: readonly CurvePoint[], title = 'training
       height: 180,
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
+        x: { field: 'epoch', type: 'quantitative', scale: { nice: false }, axis: { tickMinStep: 1, format: 'd' } },
         y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: null },
         color: { field: 'split', type: 'nominal' },
       },
