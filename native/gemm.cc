@@ -7,9 +7,9 @@
 // (both transposes), so the micro-kernel only ever sees one. Edge panels are
 // zero-padded, so the micro-kernel always computes a full tile.
 //
-// Threads split the rows of C (B block packed cooperatively, two barriers per
-// KC step), or its columns when C has too few rows for that, or whole
-// matrices of a batch when each product is small.
+// Threads share the work as tasks claimed from a counter (see pool.h): first
+// the panels of B, then tiles of C (row strips, cut into column groups too when
+// C has few rows), or whole matrices of a batch when each product is small.
 #include <stdlib.h>
 
 #include "kernels.h"
@@ -23,7 +23,7 @@ constexpr int NR = 2 * VL;                // two vectors of C columns
 constexpr int MR = VL == 16 ? 14 : 6;     // rows: 2·MR accumulators + 3 registers ≤ register file
 constexpr int64_t KC = 256;               // a KC × NR panel of B stays in L1/L2 while A panels stream
 constexpr int64_t MC = MR * 12;           // an MC × KC block of A stays in L2
-constexpr int64_t NC = NR * 128;          // a KC × NC block of B stays in L3
+constexpr int64_t kPackedB = 1 << 20;     // floats of packed B per column block (4 MiB, in L3)
 
 // Products with fewer multiply-adds than this skip packing altogether.
 constexpr double kSmallMacs = 8 * 8 * 8 * 8;
@@ -171,56 +171,84 @@ void gemm_small(float* C, const View& A, const View& B, int64_t m, int64_t n, in
   }
 }
 
-struct Gemm {
+/**
+ * One column block [jc, jc+nc) of a product. All of B's rows for the block are
+ * packed first (k blocks × NR panels; B block p at offset p·KC·ncPad), then C
+ * is computed in tiles of mt rows × nt panels, each tile looping over k.
+ */
+struct Block {
   View A, B;
   float* C;
   int64_t m, n, k;
-  float* pack_b;  // shared KC × NC block
-  bool split_rows;
+  int64_t jc, nc, panels, kblocks;
+  int64_t panel_groups;  // B packing tasks per k block
+  int64_t mt, nt, mtiles, ntiles;
+  float* pb;
 };
 
-/** Thread tid's share of one product. */
-void gemm_part(const Gemm& g, int tid, int nth) {
-  float* pa = grow(&t_pack_a, &t_pack_a_cap, MC * KC);
-  int64_t m0 = 0, m1 = g.m;
-  if (g.split_rows) mlpk::pool_split(g.m, tid, nth, MR, &m0, &m1);
-  for (int64_t jc = 0; jc < g.n; jc += NC) {
-    const int64_t nc = g.n - jc < NC ? g.n - jc : NC;
-    const int64_t panels = (nc + NR - 1) / NR;
-    // With a column split each thread packs and uses only its own panels.
-    int64_t p0, p1;
-    mlpk::pool_split(panels, tid, nth, 1, &p0, &p1);
-    for (int64_t pc = 0; pc < g.k; pc += KC) {
-      const int64_t kc = g.k - pc < KC ? g.k - pc : KC;
-      pack_b(g.B, pc, kc, jc, nc, p0, p1, g.pack_b);
-      if (g.split_rows) mlpk::pool_barrier(nth);
-      const int64_t q0 = g.split_rows ? 0 : p0, q1 = g.split_rows ? panels : p1;
-      for (int64_t ic = m0; ic < m1; ic += MC) {
-        const int64_t mc = m1 - ic < MC ? m1 - ic : MC;
-        pack_a(g.A, ic, mc, pc, kc, pa);
-        for (int64_t q = q0; q < q1; q++) {
-          const int64_t jr = q * NR;
-          const int nr = static_cast<int>(nc - jr < NR ? nc - jr : NR);
-          for (int64_t ir = 0; ir < mc; ir += MR) {
-            const int mr = static_cast<int>(mc - ir < MR ? mc - ir : MR);
-            micro(kc, pa + ir * kc, g.pack_b + jr * kc, g.C + (ic + ir) * g.n + jc + jr, g.n, pc > 0, mr, nr);
-          }
-        }
+void pack_b_task(void* ctx, int64_t t) {
+  const Block& g = *static_cast<Block*>(ctx);
+  const int64_t p = t / g.panel_groups, grp = t % g.panel_groups;
+  const int64_t k0 = p * KC, kc = g.k - k0 < KC ? g.k - k0 : KC;
+  int64_t q0, q1;
+  mlpk::pool_chunk(g.panels, grp, g.panel_groups, 1, &q0, &q1);
+  pack_b(g.B, k0, kc, g.jc, g.nc, q0, q1, g.pb + k0 * g.panels * NR);
+}
+
+void tile_task(void* ctx, int64_t t) {
+  const Block& g = *static_cast<Block*>(ctx);
+  const int64_t i0 = (t / g.ntiles) * g.mt, q0 = (t % g.ntiles) * g.nt;
+  const int64_t i1 = i0 + g.mt < g.m ? i0 + g.mt : g.m, q1 = q0 + g.nt < g.panels ? q0 + g.nt : g.panels;
+  if (i0 >= i1 || q0 >= q1) return;
+  float* pa = grow(&t_pack_a, &t_pack_a_cap, g.mt * KC);
+  for (int64_t p = 0; p < g.kblocks; p++) {
+    const int64_t k0 = p * KC, kc = g.k - k0 < KC ? g.k - k0 : KC;
+    pack_a(g.A, i0, i1 - i0, k0, kc, pa);
+    const float* pb = g.pb + k0 * g.panels * NR;
+    for (int64_t q = q0; q < q1; q++) {
+      const int64_t jr = q * NR;
+      const int nr = static_cast<int>(g.nc - jr < NR ? g.nc - jr : NR);
+      for (int64_t ir = i0; ir < i1; ir += MR) {
+        const int mr = static_cast<int>(i1 - ir < MR ? i1 - ir : MR);
+        micro(kc, pa + (ir - i0) * kc, pb + jr * kc, g.C + ir * g.n + g.jc + jr, g.n, p > 0, mr, nr);
       }
-      if (g.split_rows) mlpk::pool_barrier(nth);  // the B block is about to be overwritten
     }
   }
 }
 
-void gemm_one(float* C, const View& A, const View& B, int64_t m, int64_t n, int64_t k, int nth) {
+void gemm_one(float* C, const View& A, const View& B, int64_t m, int64_t n, int64_t k, bool threaded) {
   if (static_cast<double>(m) * n * k <= kSmallMacs) return gemm_small(C, A, B, m, n, k);
-  const int64_t nc = n < NC ? n : NC;
-  Gemm g{A, B, C, m, n, k, nullptr, true};
-  g.pack_b = grow(&t_pack_b, &t_pack_b_cap, ((nc + NR - 1) / NR * NR) * KC);
-  if (nth <= 1) return gemm_part(g, 0, 1);
-  // Split rows when every thread gets a few MR-row panels, else columns.
-  g.split_rows = m >= static_cast<int64_t>(nth) * MR * 4 || (n + NR - 1) / NR < nth;
-  mlpk::pool_run(nth, [](void* c, int tid, int nth) { gemm_part(*static_cast<Gemm*>(c), tid, nth); }, &g);
+  const int threads = threaded ? mlpk::pool_threads() : 1;
+  // Column blocks small enough that their packed B (k × nc) stays in the last-level cache.
+  int64_t nc_max = kPackedB / k / NR * NR;
+  if (nc_max < NR) nc_max = NR;
+  for (int64_t jc = 0; jc < n; jc += nc_max) {
+    Block g{A, B, C, m, n, k, jc, n - jc < nc_max ? n - jc : nc_max, 0, (k + KC - 1) / KC, 1, 0, 0, 0, 0, nullptr};
+    g.panels = (g.nc + NR - 1) / NR;
+    g.pb = grow(&t_pack_b, &t_pack_b_cap, g.panels * NR * k);
+    // Tiles: MC-row strips over the full width; with threads, cut them finer
+    // (rows first, then columns) until there are a few tiles per thread.
+    const int64_t row_panels = (m + MR - 1) / MR;
+    int64_t mtiles = (m + MC - 1) / MC, ntiles = 1;
+    const int64_t want = threads > 1 ? 4 * threads : 1;
+    while (mtiles * ntiles < want) {
+      if (mtiles * 2 <= row_panels / 2) mtiles *= 2;
+      else if (ntiles * 2 <= g.panels / 4) ntiles *= 2;
+      else break;
+    }
+    g.mt = ((m + mtiles - 1) / mtiles + MR - 1) / MR * MR;
+    g.nt = (g.panels + ntiles - 1) / ntiles;
+    g.mtiles = (m + g.mt - 1) / g.mt;
+    g.ntiles = (g.panels + g.nt - 1) / g.nt;
+    g.panel_groups = threads > 1 ? (g.panels < 2 * threads ? g.panels : 2 * threads) : 1;
+    if (threads > 1) {
+      mlpk::pool_for(g.kblocks * g.panel_groups, pack_b_task, &g);
+      mlpk::pool_for(g.mtiles * g.ntiles, tile_task, &g);
+    } else {
+      for (int64_t t = 0; t < g.kblocks * g.panel_groups; t++) pack_b_task(&g, t);
+      for (int64_t t = 0; t < g.mtiles * g.ntiles; t++) tile_task(&g, t);
+    }
+  }
 }
 
 struct Batched {
@@ -230,35 +258,29 @@ struct Batched {
   const mlpk::GemmParams* p;
 };
 
-void gemm_batch_range(const Batched& t, int64_t b0, int64_t b1) {
+void batch_task(void* ctx, int64_t bi) {
+  const Batched& t = *static_cast<Batched*>(ctx);
   const mlpk::GemmParams& p = *t.p;
-  for (int64_t bi = b0; bi < b1; bi++) {
-    View A{t.a + bi * p.a_batch_stride, p.trans_a ? 1 : p.k, p.trans_a ? p.m : 1};
-    View B{t.b + bi * p.b_batch_stride, p.trans_b ? 1 : p.n, p.trans_b ? p.k : 1};
-    gemm_one(t.c + bi * p.m * p.n, A, B, p.m, p.n, p.k, 1);
-  }
+  View A{t.a + bi * p.a_batch_stride, p.trans_a ? 1 : p.k, p.trans_a ? p.m : 1};
+  View B{t.b + bi * p.b_batch_stride, p.trans_b ? 1 : p.n, p.trans_b ? p.k : 1};
+  gemm_one(t.c + bi * p.m * p.n, A, B, p.m, p.n, p.k, false);
 }
 
 }  // namespace
 
 void gemm_f32(float* c, const float* a, const float* b, const mlpk::GemmParams& p) {
   const double macs = static_cast<double>(p.m) * p.n * p.k;
-  const int nth = mlpk::pool_threads_for(macs * p.batch, kGrainMacs);
+  const bool threaded = mlpk::pool_threads() > 1 && macs * p.batch >= 2 * kGrainMacs;
   Batched t{a, b, c, &p};
-  if (nth > 1 && p.batch >= 2 * nth && macs < 64 * kGrainMacs) {
-    // Many small products: whole matrices per thread.
-    mlpk::pool_run(nth, [](void* ctx, int tid, int nth) {
-      auto* t = static_cast<Batched*>(ctx);
-      int64_t b0, b1;
-      mlpk::pool_split(t->p->batch, tid, nth, 1, &b0, &b1);
-      gemm_batch_range(*t, b0, b1);
-    }, &t);
+  if (threaded && p.batch >= 4 * mlpk::pool_threads() && macs < 64 * kGrainMacs) {
+    // Many small products: whole matrices are the tasks.
+    mlpk::pool_for(p.batch, batch_task, &t);
     return;
   }
   for (int64_t bi = 0; bi < p.batch; bi++) {
     View A{a + bi * p.a_batch_stride, p.trans_a ? 1 : p.k, p.trans_a ? p.m : 1};
     View B{b + bi * p.b_batch_stride, p.trans_b ? 1 : p.n, p.trans_b ? p.k : 1};
-    gemm_one(c + bi * p.m * p.n, A, B, p.m, p.n, p.k, mlpk::pool_threads_for(macs, kGrainMacs));
+    gemm_one(c + bi * p.m * p.n, A, B, p.m, p.n, p.k, threaded && macs >= 2 * kGrainMacs);
   }
 }
 

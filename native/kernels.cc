@@ -43,6 +43,7 @@ struct UnaryTask {
   float* out;
   const float* a;
   int64_t n;
+  int64_t ntasks;
 };
 
 void unary_span(int op, float* out, const float* a, int64_t n) {
@@ -80,13 +81,12 @@ bool heavy_unary(int op) {
 }
 
 void unary_f32(int op, float* out, const float* a, int64_t n) {
-  const int nth = mlpk::pool_threads_for(static_cast<double>(n), heavy_unary(op) ? kGrainHeavy : kGrainCheap);
-  if (nth <= 1) return unary_span(op, out, a, n);
-  UnaryTask t{op, out, a, n};
-  mlpk::pool_run(nth, [](void* c, int tid, int nth) {
+  UnaryTask t{op, out, a, n, mlpk::pool_tasks_for(static_cast<double>(n), heavy_unary(op) ? kGrainHeavy : kGrainCheap, n / 64 + 1)};
+  if (t.ntasks <= 1) return unary_span(op, out, a, n);
+  mlpk::pool_for(t.ntasks, [](void* c, int64_t i) {
     auto* t = static_cast<UnaryTask*>(c);
     int64_t b, e;
-    mlpk::pool_split(t->n, tid, nth, 64, &b, &e);
+    mlpk::pool_chunk(t->n, i, t->ntasks, 64, &b, &e);
     if (e > b) unary_span(t->op, t->out + b, t->a + b, e - b);
   }, &t);
 }
@@ -146,6 +146,7 @@ struct BinaryTask {
   const float* a;
   const float* b;
   const Strided* s;
+  int64_t units, ntasks;
 
   void run(int64_t r0, int64_t r1) const {
     const int64_t sa = s->strides[1][s->nd - 1], sb = s->strides[2][s->nd - 1];
@@ -157,16 +158,14 @@ struct BinaryTask {
 
 template <class F>
 void binary_impl(F f, float* out, const float* a, const float* b, const Strided& s, double grain) {
-  BinaryTask<F> t{f, out, a, b, &s};
   const int64_t units = row_units(s);
   const double total = static_cast<double>(units) * (s.nd == 1 ? 1 : s.shape[s.nd - 1]);
-  int nth = mlpk::pool_threads_for(total, grain);
-  if (nth > units) nth = static_cast<int>(units);
-  if (nth <= 1) return t.run(0, units);
-  mlpk::pool_run(nth, [](void* c, int tid, int nth) {
+  BinaryTask<F> t{f, out, a, b, &s, units, mlpk::pool_tasks_for(total, grain, s.nd == 1 ? units / 64 + 1 : units)};
+  if (t.ntasks <= 1) return t.run(0, units);
+  mlpk::pool_for(t.ntasks, [](void* c, int64_t i) {
     auto* t = static_cast<BinaryTask<F>*>(c);
     int64_t r0, r1;
-    mlpk::pool_split(row_units(*t->s), tid, nth, t->s->nd == 1 ? 64 : 1, &r0, &r1);
+    mlpk::pool_chunk(t->units, i, t->ntasks, t->s->nd == 1 ? 64 : 1, &r0, &r1);
     if (r1 > r0) t->run(r0, r1);
   }, &t);
 }
@@ -307,59 +306,56 @@ template <class R>
 struct ReduceTask {
   float* out;
   const float* a;
-  int64_t outer, n, inner;
-  bool split_outer;
+  int64_t outer, n, inner, ntasks;
+  const float* row;     // the row being split (few long rows)
   float partial[64];
 };
 
 template <class R>
+void reduce_rows(const ReduceTask<R>& t, int64_t o0, int64_t o1, int64_t i0, int64_t i1) {
+  for (int64_t o = o0; o < o1; o++) {
+    if (t.inner == 1) t.out[o] = reduce_contig<R>(t.a + o * t.n, t.n);
+    else reduce_strided<R>(t.out + o * t.inner, t.a + o * t.n * t.inner, t.n, t.inner, i0, i1);
+  }
+}
+
+template <class R>
 void reduce_impl(float* out, const float* a, int64_t outer, int64_t n, int64_t inner) {
   const double total = static_cast<double>(outer) * n * inner;
-  int nth = mlpk::pool_threads_for(total, kGrainCheap);
-  if (nth > 64) nth = 64;
-  ReduceTask<R> t{out, a, outer, n, inner, outer >= nth, {}};
-  auto serial = [](ReduceTask<R>& t, int64_t o0, int64_t o1) {
-    for (int64_t o = o0; o < o1; o++) {
-      if (t.inner == 1) t.out[o] = reduce_contig<R>(t.a + o * t.n, t.n);
-      else reduce_strided<R>(t.out + o * t.inner, t.a + o * t.n * t.inner, t.n, t.inner, 0, t.inner);
-    }
-  };
-  if (nth <= 1) return serial(t, 0, outer);
-  if (t.split_outer) {
-    mlpk::pool_run(nth, [](void* c, int tid, int nth) {
+  ReduceTask<R> t{out, a, outer, n, inner, 1, nullptr, {}};
+  if (outer >= 2 * mlpk::pool_threads() || total < 2 * kGrainCheap || mlpk::pool_threads() <= 1) {
+    // Split the outer slices (or run on this thread).
+    t.ntasks = mlpk::pool_tasks_for(total, kGrainCheap, outer);
+    if (t.ntasks <= 1) return reduce_rows(t, 0, outer, 0, inner);
+    mlpk::pool_for(t.ntasks, [](void* c, int64_t i) {
       auto* t = static_cast<ReduceTask<R>*>(c);
       int64_t o0, o1;
-      mlpk::pool_split(t->outer, tid, nth, 1, &o0, &o1);
-      for (int64_t o = o0; o < o1; o++) {
-        if (t->inner == 1) t->out[o] = reduce_contig<R>(t->a + o * t->n, t->n);
-        else reduce_strided<R>(t->out + o * t->inner, t->a + o * t->n * t->inner, t->n, t->inner, 0, t->inner);
-      }
+      mlpk::pool_chunk(t->outer, i, t->ntasks, 1, &o0, &o1);
+      reduce_rows(*t, o0, o1, 0, t->inner);
     }, &t);
   } else if (inner > 1) {
     // Few outer slices: split each slice's inner positions.
-    mlpk::pool_run(nth, [](void* c, int tid, int nth) {
+    t.ntasks = mlpk::pool_tasks_for(total, kGrainCheap, (inner + VL - 1) / VL);
+    if (t.ntasks <= 1) return reduce_rows(t, 0, outer, 0, inner);
+    mlpk::pool_for(t.ntasks, [](void* c, int64_t i) {
       auto* t = static_cast<ReduceTask<R>*>(c);
       int64_t i0, i1;
-      mlpk::pool_split(t->inner, tid, nth, VL, &i0, &i1);
-      for (int64_t o = 0; o < t->outer; o++) {
-        if (i1 > i0) reduce_strided<R>(t->out + o * t->inner, t->a + o * t->n * t->inner, t->n, t->inner, i0, i1);
-      }
+      mlpk::pool_chunk(t->inner, i, t->ntasks, VL, &i0, &i1);
+      if (i1 > i0) reduce_rows(*t, 0, t->outer, i0, i1);
     }, &t);
   } else {
-    // Few long contiguous rows: each thread reduces a part of each row, then partials are folded.
+    // Few long contiguous rows: each task reduces a part of the row, then the partials are folded.
+    t.ntasks = mlpk::pool_tasks_for(static_cast<double>(n), kGrainCheap, 64);
     for (int64_t o = 0; o < outer; o++) {
-      struct Part {
-        ReduceTask<R>* t;
-        const float* row;
-      } part{&t, a + o * n};
-      mlpk::pool_run(nth, [](void* c, int tid, int nth) {
-        auto* p = static_cast<Part*>(c);
+      t.row = a + o * n;
+      mlpk::pool_for(t.ntasks, [](void* c, int64_t i) {
+        auto* t = static_cast<ReduceTask<R>*>(c);
         int64_t j0, j1;
-        mlpk::pool_split(p->t->n, tid, nth, 4 * VL, &j0, &j1);
-        p->t->partial[tid] = j1 > j0 ? reduce_contig<R>(p->row + j0, j1 - j0) : R::sinit();
-      }, &part);
+        mlpk::pool_chunk(t->n, i, t->ntasks, 4 * VL, &j0, &j1);
+        t->partial[i] = j1 > j0 ? reduce_contig<R>(t->row + j0, j1 - j0) : R::sinit();
+      }, &t);
       float r = t.partial[0];
-      for (int k = 1; k < nth; k++) r = R::s(r, t.partial[k]);
+      for (int64_t k = 1; k < t.ntasks; k++) r = R::s(r, t.partial[k]);
       out[o] = r;
     }
   }
