@@ -7,8 +7,14 @@
  * models.list().map((e) => e.name);
  */
 import './mlp.js';
+import './vision/mlp_mixer.js';
+import './vision/resmlp.js';
+import './vision/gmlp.js';
+import './vision/poolformer.js';
+import './vision/scaling_mlp.js';
 
 export { create, get, list, register, resolveConfig } from './registry.js';
 export type { ConfigValue, ModelConfig, ModelEntry, RegisteredModel } from './registry.js';
 export { MlpClassifier } from './mlp.js';
 export type { MlpConfig, MlpActivation } from './mlp.js';
+export * as vision from './vision/index.js';
