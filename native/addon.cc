@@ -14,6 +14,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "kernels.h"
 #include "movement.h"
 #include "pool.h"
@@ -421,7 +425,25 @@ void add_raw(Napi::Env env, Napi::Object exports, const char* name, napi_callbac
   exports.Set(name, Napi::Value(env, fn));
 }
 
+/**
+ * Tensor storage is malloc'd by V8 for every op result. With glibc's default
+ * policy each block of more than a few hundred KiB is a fresh mmap, so every
+ * large op result page-faults and the kernel zeroes it page by page (in a
+ * Mixer training step that was over a quarter of all CPU time). Serving such
+ * blocks from the heap and keeping freed memory for reuse turns that into
+ * reuse of warm memory. MLPKIT_MALLOC_TUNING=0 leaves the defaults alone.
+ */
+void tune_malloc() {
+#if defined(__GLIBC__)
+  const char* env = std::getenv("MLPKIT_MALLOC_TUNING");
+  if (env && std::strcmp(env, "0") == 0) return;
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);   // glibc's maximum on 64-bit
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);  // return memory to the OS only past 256 MiB free at the top
+#endif
+}
+
 Napi::Object Module(Napi::Env env, Napi::Object exports) {
+  tune_malloc();
   g_k = pick_isa();
   exports.Set("init", Napi::Function::New(env, Init));
   exports.Set("info", Napi::Function::New(env, Info));

@@ -95,23 +95,8 @@ void pack_b(const View& B, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int64
 
 // ------------------------------------------------------------------ micro-kernel
 
-// C[0:mr, 0:nr] (+)= Apanel (kc × MR) · Bpanel (kc × NR).
-void micro(int64_t kc, const float* __restrict A, const float* __restrict B, float* C, int64_t ldc,
-           bool accumulate, int mr, int nr) {
-  vf c0[MR], c1[MR];
-#pragma GCC unroll 16
-  for (int i = 0; i < MR; i++) c0[i] = c1[i] = vf{};
-  for (int64_t k = 0; k < kc; k++) {
-    const vf b0 = vload(B), b1 = vload(B + VL);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
-      const vf a = vsplat(A[i]);
-      c0[i] += a * b0;
-      c1[i] += a * b1;
-    }
-    A += MR;
-    B += NR;
-  }
+/** Write (or add) the MR × NR accumulators to C, clipped to mr × nr at the edges. */
+MLPK_INLINE void store_tile(const vf* c0, const vf* c1, float* C, int64_t ldc, bool accumulate, int mr, int nr) {
   if (mr == MR && nr == NR) {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
@@ -133,6 +118,49 @@ void micro(int64_t kc, const float* __restrict A, const float* __restrict B, flo
     float* row = C + i * ldc;
     for (int j = 0; j < nr; j++) row[j] = accumulate ? row[j] + tile[j] : tile[j];
   }
+}
+
+/**
+ * C[0:mr, 0:nr] (+)= A (MR × kc) · Bpanel (kc × NR), with A(i, k) at
+ * A[i·si + k·sk]: a packed panel (si = 1, sk = MR), or A read in place when
+ * its layout allows — transposed storage (si = 1, sk = lda) or row-major rows
+ * (si = lda, sk = 1). In-place reads skip packing, which costs as much as the
+ * arithmetic when C has few columns (the token-mixing products of a Mixer).
+ */
+template <bool kRows>
+void micro(int64_t kc, const float* __restrict A, int64_t lda, const float* __restrict B, float* C, int64_t ldc,
+           bool accumulate, int mr, int nr) {
+  vf c0[MR], c1[MR];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++) c0[i] = c1[i] = vf{};
+  if (kRows) {
+    const float* r[MR];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) r[i] = A + i * lda;
+    for (int64_t k = 0; k < kc; k++) {
+      const vf b0 = vload(B), b1 = vload(B + VL);
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; i++) {
+        const vf a = vsplat(r[i][k]);
+        c0[i] += a * b0;
+        c1[i] += a * b1;
+      }
+      B += NR;
+    }
+  } else {
+    for (int64_t k = 0; k < kc; k++) {
+      const vf b0 = vload(B), b1 = vload(B + VL);
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; i++) {
+        const vf a = vsplat(A[i]);
+        c0[i] += a * b0;
+        c1[i] += a * b1;
+      }
+      A += lda;
+      B += NR;
+    }
+  }
+  store_tile(c0, c1, C, ldc, accumulate, mr, nr);
 }
 
 // ------------------------------------------------------------------ buffers
@@ -201,16 +229,27 @@ void tile_task(void* ctx, int64_t t) {
   const int64_t i1 = i0 + g.mt < g.m ? i0 + g.mt : g.m, q1 = q0 + g.nt < g.panels ? q0 + g.nt : g.panels;
   if (i0 >= i1 || q0 >= q1) return;
   float* pa = grow(&t_pack_a, &t_pack_a_cap, g.mt * KC);
+  // Full MR-row strips read A in place when it is row-major or transposed;
+  // otherwise (and for the ragged last strip) A is packed.
+  const bool in_place = g.A.cs == 1 || g.A.rs == 1;
+  const int64_t full_end = in_place ? i0 + (i1 - i0) / MR * MR : i0;
   for (int64_t p = 0; p < g.kblocks; p++) {
     const int64_t k0 = p * KC, kc = g.k - k0 < KC ? g.k - k0 : KC;
-    pack_a(g.A, i0, i1 - i0, k0, kc, pa);
+    if (full_end < i1) pack_a(g.A, full_end, i1 - full_end, k0, kc, pa);
     const float* pb = g.pb + k0 * g.panels * NR;
     for (int64_t q = q0; q < q1; q++) {
       const int64_t jr = q * NR;
       const int nr = static_cast<int>(g.nc - jr < NR ? g.nc - jr : NR);
-      for (int64_t ir = i0; ir < i1; ir += MR) {
+      const float* bp = pb + jr * kc;
+      float* cq = g.C + g.jc + jr;
+      for (int64_t ir = i0; ir < full_end; ir += MR) {
+        const float* a = g.A.p + ir * g.A.rs + k0 * g.A.cs;
+        if (g.A.cs == 1) micro<true>(kc, a, g.A.rs, bp, cq + ir * g.n, g.n, p > 0, MR, nr);
+        else micro<false>(kc, a, g.A.cs, bp, cq + ir * g.n, g.n, p > 0, MR, nr);
+      }
+      for (int64_t ir = full_end; ir < i1; ir += MR) {
         const int mr = static_cast<int>(i1 - ir < MR ? i1 - ir : MR);
-        micro(kc, pa + (ir - i0) * kc, pb + jr * kc, g.C + ir * g.n + g.jc + jr, g.n, p > 0, mr, nr);
+        micro<false>(kc, pa + (ir - full_end) * kc, MR, bp, cq + ir * g.n, g.n, p > 0, mr, nr);
       }
     }
   }
