@@ -83,8 +83,9 @@ struct Args {
   }
 };
 
-// Parameters are small integers stored as doubles; checked to be integral where it matters.
+// Parameters are small integers stored as doubles (PD: read as a double).
 inline int64_t P(size_t i) { return static_cast<int64_t>(g_params[i]); }
+inline double PD(size_t i) { return g_params[i]; }
 
 /** Read nd, shape and nops stride vectors (operands 1..nops) from the block; false if malformed. */
 bool read_strided(Strided& s, int nops, size_t* next) {
@@ -359,6 +360,24 @@ napi_value Cumsum(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// adamStep(p, g, m, v) with beta1, beta2, stepSize, invBc2Sqrt, eps, l2, shrink, sign in the block.
+napi_value AdamStep(napi_env env, napi_callback_info info) {
+  Args g(env, info, 4);
+  size_t np = 0, ng = 0, nm = 0, nv = 0;
+  auto* p = static_cast<float*>(g.array(0, napi_float32_array, &np));
+  auto* gr = static_cast<const float*>(g.array(1, napi_float32_array, &ng));
+  auto* m = static_cast<float*>(g.array(2, napi_float32_array, &nm));
+  auto* v = static_cast<float*>(g.array(3, napi_float32_array, &nv));
+  if (!g.ok) return nullptr;
+  if (ng != np || nm != np || nv != np) {
+    g.fail("adamStep: parameter, gradient and moment arrays differ in length");
+    return nullptr;
+  }
+  const mlpk::AdamParams h{PD(0), PD(1), PD(2), PD(3), PD(4), PD(5), PD(6), PD(7)};
+  g_k->adam_f32(p, gr, m, v, static_cast<int64_t>(np), h);
+  return nullptr;
+}
+
 int dtype_code(napi_typedarray_type t) {
   switch (t) {
     case napi_float32_array: return 0;
@@ -461,6 +480,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   add_raw(env, exports, "indexAdd", IndexAdd);
   add_raw(env, exports, "cumsum", Cumsum);
   add_raw(env, exports, "cast", Cast);
+  add_raw(env, exports, "adamStep", AdamStep);
   return exports;
 }
 

@@ -73,6 +73,7 @@ void unary_span(int op, float* out, const float* a, int64_t n) {
     case mlpk::U_FLOOR: return scalar_range([](float x) { return floorf(x); }, out, a, 0, n);
     case mlpk::U_CEIL: return scalar_range([](float x) { return ceilf(x); }, out, a, 0, n);
     case mlpk::U_ROUND: return scalar_range([](float x) { return nearbyintf(x); }, out, a, 0, n);
+    case mlpk::U_GELU: return unary_range([](vf x) { return 0.5f * x * (1.0f + verf(x * 0.70710678118654752f)); }, out, a, 0, n);
   }
 }
 
@@ -115,6 +116,18 @@ struct PowF {
   float s(float a, float b) const {
     if (b != b || ((a == 1.0f || a == -1.0f) && __builtin_isinf(b))) return __builtin_nanf("");
     return static_cast<float>(pow(static_cast<double>(a), static_cast<double>(b)));
+  }
+};
+
+/** g·gelu'(x) = g·(Φ(x) + x·φ(x)) for the fused GELU backward. */
+struct GeluBackwardF {
+  vf v(vf g, vf x) const {
+    const vf cdf = 0.5f * (1.0f + verf(x * 0.70710678118654752f));
+    return g * (cdf + x * vexp(-0.5f * x * x) * 0.39894228040143268f);
+  }
+  float s(float g, float x) const {
+    const vf r = v(vsplat(g), vsplat(x));
+    return r[0];
   }
 };
 
@@ -179,6 +192,7 @@ void binary_f32(int op, float* out, const float* a, const float* b, const Stride
     case mlpk::A_POW: return binary_impl(PowF{}, out, a, b, s, kGrainHeavy);
     case mlpk::A_MAXIMUM: return binary_impl(MaxF{}, out, a, b, s, kGrainCheap);
     case mlpk::A_MINIMUM: return binary_impl(MinF{}, out, a, b, s, kGrainCheap);
+    case mlpk::A_GELU_BACKWARD: return binary_impl(GeluBackwardF{}, out, a, b, s, kGrainHeavy);
   }
 }
 
@@ -361,6 +375,59 @@ void reduce_impl(float* out, const float* a, int64_t outer, int64_t n, int64_t i
   }
 }
 
+// ------------------------------------------------------------------ Adam
+
+struct AdamTask {
+  float* p;
+  const float* g;
+  float* m;
+  float* v;
+  int64_t n, ntasks;
+  const mlpk::AdamParams* h;
+};
+
+void adam_span(const AdamTask& t, int64_t i, int64_t end) {
+  const mlpk::AdamParams& h = *t.h;
+  const float b1 = static_cast<float>(h.beta1), b2 = static_cast<float>(h.beta2);
+  const float c1 = static_cast<float>(1 - h.beta1), c2 = static_cast<float>(1 - h.beta2);
+  const float step = static_cast<float>(h.step_size), ibc = static_cast<float>(h.inv_bc2_sqrt);
+  const float eps = static_cast<float>(h.eps), l2 = static_cast<float>(h.l2);
+  const float shrink = static_cast<float>(h.shrink), sign = static_cast<float>(h.sign);
+  auto one = [&](vf pv, vf gv, vf mv, vf vv, vf* po, vf* mo, vf* vo) {
+    const vf gi = sign * gv + l2 * pv;
+    *mo = b1 * mv + c1 * gi;
+    *vo = b2 * vv + c2 * gi * gi;
+    vf s;
+    for (int l = 0; l < VL; l++) s[l] = sqrtf((*vo)[l]);  // one vsqrtps
+    *po = pv * shrink - step * *mo / (s * ibc + eps);
+  };
+  for (; i + VL <= end; i += VL) {
+    vf po, mo, vo;
+    one(vload(t.p + i), vload(t.g + i), vload(t.m + i), vload(t.v + i), &po, &mo, &vo);
+    vstore(t.p + i, po);
+    vstore(t.m + i, mo);
+    vstore(t.v + i, vo);
+  }
+  for (; i < end; i++) {
+    vf po, mo, vo;
+    one(vsplat(t.p[i]), vsplat(t.g[i]), vsplat(t.m[i]), vsplat(t.v[i]), &po, &mo, &vo);
+    t.p[i] = po[0];
+    t.m[i] = mo[0];
+    t.v[i] = vo[0];
+  }
+}
+
+void adam_f32(float* p, const float* g, float* m, float* v, int64_t n, const mlpk::AdamParams& h) {
+  AdamTask t{p, g, m, v, n, mlpk::pool_tasks_for(static_cast<double>(n), kGrainCheap, n / 64 + 1), &h};
+  if (t.ntasks <= 1) return adam_span(t, 0, n);
+  mlpk::pool_for(t.ntasks, [](void* c, int64_t i) {
+    auto* t = static_cast<AdamTask*>(c);
+    int64_t b, e;
+    mlpk::pool_chunk(t->n, i, t->ntasks, 64, &b, &e);
+    adam_span(*t, b, e);
+  }, &t);
+}
+
 // First index of the best value; a NaN wins at once (as the reference backend and PyTorch).
 template <bool kMax>
 void arg_reduce(int32_t* out, const float* a, int64_t outer, int64_t n, int64_t inner) {
@@ -402,7 +469,7 @@ void reduce_f32(int op, void* out, const float* a, int64_t outer, int64_t n, int
 void gemm_f32(float* c, const float* a, const float* b, const mlpk::GemmParams& p);
 
 extern const mlpk::IsaKernels kTable = {
-    MLPK_ISA_NAME, unary_f32, binary_f32, compare_f32, where_f32, reduce_f32, gemm_f32,
+    MLPK_ISA_NAME, unary_f32, binary_f32, compare_f32, where_f32, reduce_f32, gemm_f32, adam_f32,
 };
 
 }  // namespace MLPK_NS

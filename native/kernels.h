@@ -13,9 +13,20 @@ constexpr int kMaxDims = 16;  // after collapsing; the JS side falls back above 
 // Operation codes, in the order of the TypeScript lists in src/backend/types.ts.
 enum UnaryOp {
   U_NEG, U_ABS, U_SIGN, U_EXP, U_LOG, U_LOG1P, U_EXPM1, U_SQRT, U_RSQRT, U_RECIPROCAL,
-  U_SIN, U_COS, U_TANH, U_SIGMOID, U_ERF, U_RELU, U_FLOOR, U_CEIL, U_ROUND, U_COUNT
+  U_SIN, U_COS, U_TANH, U_SIGMOID, U_ERF, U_RELU, U_FLOOR, U_CEIL, U_ROUND,
+  U_GELU,  // fused: x·Φ(x)
+  U_COUNT
 };
-enum ArithOp { A_ADD, A_SUB, A_MUL, A_DIV, A_POW, A_MAXIMUM, A_MINIMUM, A_COUNT };
+enum ArithOp {
+  A_ADD, A_SUB, A_MUL, A_DIV, A_POW, A_MAXIMUM, A_MINIMUM,
+  A_GELU_BACKWARD,  // fused: (g, x) → g·gelu'(x)
+  A_COUNT
+};
+
+/** Adam hyperparameters, in the order of AdamStepParams in src/backend/types.ts. */
+struct AdamParams {
+  double beta1, beta2, step_size, inv_bc2_sqrt, eps, l2, shrink, sign;
+};
 enum CompareOp { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_COUNT };
 enum ReduceOp { R_SUM, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_COUNT };
 
@@ -41,6 +52,8 @@ struct IsaKernels {
   /** argmax/argmin write int32 into out. */
   void (*reduce_f32)(int op, void* out, const float* a, int64_t outer, int64_t n, int64_t inner);
   void (*gemm_f32)(float* c, const float* a, const float* b, const GemmParams& p);
+  /** One Adam update in place (no AMSGrad). */
+  void (*adam_f32)(float* p, const float* g, float* m, float* v, int64_t n, const AdamParams& h);
 };
 
 /**

@@ -47,7 +47,16 @@ export type Primitive =
   | 'gather'
   | 'scatterAdd'
   | 'indexSelect'
-  | 'indexAdd';
+  | 'indexAdd'
+  | FusedOp;
+
+/**
+ * Fused kernels. Each equals a composition of the primitives above — kept as
+ * its test oracle — and exists because a training benchmark showed it pays
+ * (fewer passes over memory, fewer temporaries to allocate and collect).
+ */
+export const FUSED_OPS = ['gelu', 'geluBackward', 'adamStep'] as const;
+export type FusedOp = (typeof FUSED_OPS)[number];
 
 /** out[i] = f(a[i]); out and a have the same length and dtype. */
 export type UnaryKernel = (out: Storage, a: Storage) => void;
@@ -127,7 +136,42 @@ export type IndexSelectKernel = (out: Storage, a: Storage, idx: Int32Array, oute
 /** out[o, idx[j], i] += src[o, j, i] with out viewed as [outer, nOut, inner]. */
 export type IndexAddKernel = (out: Storage, src: Storage, idx: Int32Array, outer: number, nOut: number, inner: number) => void;
 
-export type KernelFor<P extends Primitive> = P extends UnaryOp
+/** out[i] = g[i]·gelu'(x[i]) = g·(Φ(x) + x·φ(x)) for the exact GELU x·Φ(x); all three the same length and float dtype. */
+export type GeluBackwardKernel = (out: Storage, g: Storage, x: Storage) => void;
+
+/** Hyperparameters of one Adam/AdamW update, as src/optim/adam.ts derives them for step t. */
+export interface AdamStepParams {
+  beta1: number;
+  beta2: number;
+  /** lr / (1 − β₁ᵗ) */
+  stepSize: number;
+  /** 1 / √(1 − β₂ᵗ) */
+  invBc2Sqrt: number;
+  eps: number;
+  /** Adam's L2 decay, added to the gradient (0 for AdamW). */
+  l2: number;
+  /** AdamW's decoupled decay factor 1 − lr·weightDecay (1 for Adam). */
+  shrink: number;
+  /** −1 to ascend (maximize), else 1. */
+  sign: number;
+}
+
+/**
+ * One Adam update in place, per element (torch.optim.Adam's rule):
+ * gᵢ = sign·g + l2·p; m = β₁m + (1−β₁)gᵢ; v = β₂v + (1−β₂)gᵢ²; vmax = max(vmax, v) (AMSGrad, when given);
+ * p = p·shrink − stepSize·m / (√(vmax or v)·invBc2Sqrt + eps).
+ */
+export type AdamStepKernel = (p: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, h: AdamStepParams) => void;
+
+export type KernelFor<P extends Primitive> = P extends 'gelu'
+  ? UnaryKernel
+  : P extends 'geluBackward'
+    ? GeluBackwardKernel
+    : P extends 'adamStep'
+      ? AdamStepKernel
+      : KernelForBase<P>;
+
+type KernelForBase<P extends Primitive> = P extends UnaryOp
   ? UnaryKernel
   : P extends BinaryOp
     ? BinaryKernel

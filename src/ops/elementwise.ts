@@ -7,7 +7,7 @@ import type { ArithOp, CompareOp, UnaryOp } from '../backend/types.js';
 import { isFloat, promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, broadcastStrides } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { noGrad } from '../autograd/mode.js';
+import { isGradEnabled, noGrad } from '../autograd/mode.js';
 import { sumTo } from './reduce.js';
 import { empty, floatDType, kernels, lift, record, type TensorLike } from './util.js';
 
@@ -183,8 +183,25 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
     const inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
     return x.mul(0.5).mul(inner.tanh().add(1));
   }
-  return x.mul(0.5).mul(x.mul(SQRT1_2).erf().add(1));
+  if (!isFloat(x.dtype)) return geluComposed(x);
+  // One fused kernel each way instead of five passes forward and a dozen back.
+  const out = empty(x.shape, x.dtype);
+  kernels().gelu(out.data, x.data);
+  return record('gelu', out, [x], (g) => {
+    // With createGraph the gradient must itself be differentiable: compose it.
+    if (isGradEnabled()) return [g.mul(geluDerivative(x))];
+    const gx = empty(x.shape, x.dtype);
+    kernels().geluBackward(gx.data, g.dtype === x.dtype ? g.data : g.to(x.dtype).data, x.data);
+    return [gx];
+  });
 }
+
+/** Exact GELU composed from primitives: the oracle of the fused kernel (and its value on integer tensors). */
+export const geluComposed = (x: Tensor): Tensor => x.mul(0.5).mul(x.mul(SQRT1_2).erf().add(1));
+
+/** gelu'(x) = Φ(x) + x·φ(x), composed from differentiable ops. */
+const geluDerivative = (x: Tensor): Tensor =>
+  x.mul(SQRT1_2).erf().add(1).mul(0.5).add(x.mul(x).mul(-0.5).exp().mul(x).mul(1 / Math.sqrt(2 * Math.PI)));
 
 export const silu = (x: Tensor): Tensor => x.mul(x.sigmoid());
 

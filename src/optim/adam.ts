@@ -1,4 +1,5 @@
 /** Adam and AdamW with PyTorch's exact update (bias correction, eps outside the square root, optional AMSGrad). */
+import { getBackend } from '../backend/index.js';
 import type { Storage } from '../tensor/dtype.js';
 import { Optimizer, type BaseHyperparameters, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 
@@ -51,34 +52,18 @@ export class Adam extends Optimizer<AdamHyperparameters> {
     const m = state.exp_avg as Storage;
     const v = state.exp_avg_sq as Storage;
     const vmax = amsgrad ? (state.max_exp_avg_sq as Storage | undefined) ?? (state.max_exp_avg_sq = this.buffer(p)) : null;
-    const stepSize = lr / (1 - b1 ** t);
-    const invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** t);
-    const l2 = this.decoupled ? 0 : wd;
-    const shrink = this.decoupled ? 1 - lr * wd : 1;
-    const sign = maximize ? -1 : 1;
-    const c1 = 1 - b1;
-    const c2 = 1 - b2;
-    const n = p.length;
-    // m[i], v[i] are read back after the store so the update uses the stored
-    // (float32) moments, as PyTorch does.
-    if (vmax) {
-      for (let i = 0; i < n; i++) {
-        const pv = p[i];
-        const gi = sign * g[i] + l2 * pv;
-        m[i] = b1 * m[i] + c1 * gi;
-        v[i] = b2 * v[i] + c2 * gi * gi;
-        if (v[i] > vmax[i]) vmax[i] = v[i];
-        p[i] = pv * shrink - (stepSize * m[i]) / (Math.sqrt(vmax[i]) * invBc2Sqrt + eps);
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const pv = p[i];
-        const gi = sign * g[i] + l2 * pv;
-        m[i] = b1 * m[i] + c1 * gi;
-        v[i] = b2 * v[i] + c2 * gi * gi;
-        p[i] = pv * shrink - (stepSize * m[i]) / (Math.sqrt(v[i]) * invBc2Sqrt + eps);
-      }
-    }
+    // The update itself is one fused backend kernel (the loop lives in the
+    // reference backend; the native one vectorises it).
+    getBackend().kernels.adamStep(p, g, m, v, vmax, {
+      beta1: b1,
+      beta2: b2,
+      stepSize: lr / (1 - b1 ** t),
+      invBc2Sqrt: 1 / Math.sqrt(1 - b2 ** t),
+      eps,
+      l2: this.decoupled ? 0 : wd,
+      shrink: this.decoupled ? 1 - lr * wd : 1,
+      sign: maximize ? -1 : 1,
+    });
   }
 }
 

@@ -318,6 +318,38 @@ describe.skipIf(!nativeBackend).each([
     });
   });
 
+  describe('fused kernels', () => {
+    it('gelu and geluBackward', () => {
+      for (const n of [1, 17, 1000, 70_000]) {
+        const x = randStorage('float32', n, n, { special: true, scale: 6 });
+        const g = randStorage('float32', n, n + 1);
+        both(N, () => allocStorage('float32', n), (k, o) => k.gelu(o, x), 2e-7, 4e-7, `gelu n=${n}`);
+        both(N, () => allocStorage('float32', n), (k, o) => k.geluBackward(o, g, x), 2e-7, 4e-7, `geluBackward n=${n}`);
+      }
+    });
+
+    it('adamStep (Adam and AdamW, ascending too) updates parameter and moments alike', () => {
+      for (const [n, h] of [
+        [1000, { beta1: 0.9, beta2: 0.999, stepSize: 1e-3 / (1 - 0.9 ** 3), invBc2Sqrt: 1 / Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, l2: 0, shrink: 1 - 1e-5, sign: 1 }],
+        [77, { beta1: 0.8, beta2: 0.99, stepSize: 0.1, invBc2Sqrt: 3, eps: 1e-6, l2: 0.01, shrink: 1, sign: -1 }],
+      ] as const) {
+        const run = (k: KernelTable): Storage[] => {
+          const p = randStorage('float32', n, 1);
+          const g = randStorage('float32', n, 2);
+          const m = randStorage('float32', n, 3, { scale: 0.1 });
+          const v = randStorage('float32', n, 4, { scale: 0.1 }).map(Math.abs);
+          k.adamStep(p, g, m, v, null, h);
+          return [p, m, v];
+        };
+        const [pr, mr, vr] = run(R);
+        const [pn, mn, vn] = run(N);
+        expectStorageClose(pn, pr, 1e-6, 1e-5, 'adamStep p');
+        expectStorageClose(mn, mr, 1e-7, 1e-6, 'adamStep m');
+        expectStorageClose(vn, vr, 1e-9, 1e-6, 'adamStep v');
+      }
+    });
+  });
+
   it('inconsistent arguments throw instead of touching memory out of bounds', () => {
     const out = new Float32Array(40);
     const a = new Float32Array(30);

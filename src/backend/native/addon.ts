@@ -23,6 +23,7 @@ export interface NativeAddon {
   indexAdd(out: Float32Array, src: Float32Array, idx: Int32Array): void;
   cumsum(out: Float32Array, a: Float32Array): void;
   cast(out: ArrayBufferView, a: ArrayBufferView): void;
+  adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array): void;
 }
 
 export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };

@@ -2,7 +2,7 @@
  * The native backend: C++ kernels (native/, built at install time) called
  * through N-API on the tensors' own typed arrays, in place, without copies.
  *
- * float32 runs natively everywhere. Data movement (copies, gathers, index
+ * float32 runs natively everywhere (AMSGrad's Adam step excepted). Data movement (copies, gathers, index
  * selection) and casts run natively for every dtype; the arithmetic of
  * float64, int32 and bool tensors (rare, and float64 exists for gradient
  * checks) is delegated to the reference kernels. Views of more than 16 dims
@@ -101,7 +101,42 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
   for (const op of [...ARITH_OPS, ...COMPARE_OPS]) table[op] = binary(op);
   for (const op of Object.keys(REDUCE_CODES) as ReduceOp[]) table[op] = reduce(op);
 
+  const GELU = UNARY_OPS.length; // the addon's code for the fused GELU, after the unary ops
+  const GELU_BACKWARD = ARITH_OPS.length; // and for its backward, after the arithmetic ops
   const rest: Omit<KernelTable, UnaryOp | ArithOp | CompareOp | ReduceOp> = {
+    gelu(out, a) {
+      if (out.length > SMALL && out instanceof Float32Array && a instanceof Float32Array) N.unary(GELU, out, a);
+      else ref.gelu(out, a);
+    },
+
+    geluBackward(out, g, x) {
+      if (out.length > SMALL && out instanceof Float32Array && g instanceof Float32Array && x instanceof Float32Array) {
+        P[0] = 1;
+        P[1] = out.length;
+        P[2] = 1;
+        P[3] = 1;
+        N.binary(GELU_BACKWARD, out, g, x);
+      } else {
+        ref.geluBackward(out, g, x);
+      }
+    },
+
+    adamStep(p, g, m, v, vmax, h) {
+      if (!vmax && p.length > SMALL && p instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) {
+        P[0] = h.beta1;
+        P[1] = h.beta2;
+        P[2] = h.stepSize;
+        P[3] = h.invBc2Sqrt;
+        P[4] = h.eps;
+        P[5] = h.l2;
+        P[6] = h.shrink;
+        P[7] = h.sign;
+        N.adamStep(p, g, m, v);
+      } else {
+        ref.adamStep(p, g, m, v, vmax, h);
+      }
+    },
+
     where(out, shape, c, cs, a, as, b, bs) {
       if (out.length > SMALL && out instanceof Float32Array && c instanceof Uint8Array && a instanceof Float32Array && b instanceof Float32Array && put(shape, cs, as, bs)) {
         N.where(out, c, a, b);

@@ -41,6 +41,7 @@ function erfcPos(x: number): number {
   return Math.exp(-x * x) * r;
 }
 
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 // Round half to even, as torch.round does.
 const roundEven = (x: number): number => {
@@ -259,6 +260,42 @@ const kernels: KernelTable = {
         const src = (o * nA + idx[j]) * inner;
         const dst = (o * nI + j) * inner;
         for (let i = 0; i < inner; i++) out[dst + i] = a[src + i];
+      }
+    }
+  },
+
+  // Fused kernels: each equals a composition of the primitives above (see types.ts).
+  gelu: unary((x) => 0.5 * x * (1 + erf(x * Math.SQRT1_2))),
+
+  geluBackward(out, g, x) {
+    for (let i = 0; i < out.length; i++) {
+      const xi = x[i];
+      out[i] = g[i] * (0.5 * (1 + erf(xi * Math.SQRT1_2)) + xi * Math.exp(-0.5 * xi * xi) * INV_SQRT_2PI);
+    }
+  },
+
+  adamStep(p, g, m, v, vmax, { beta1: b1, beta2: b2, stepSize, invBc2Sqrt, eps, l2, shrink, sign }) {
+    const c1 = 1 - b1;
+    const c2 = 1 - b2;
+    const n = p.length;
+    // m[i], v[i] are read back after the store so the update uses the stored
+    // (float32) moments, as PyTorch does.
+    if (vmax) {
+      for (let i = 0; i < n; i++) {
+        const pv = p[i];
+        const gi = sign * g[i] + l2 * pv;
+        m[i] = b1 * m[i] + c1 * gi;
+        v[i] = b2 * v[i] + c2 * gi * gi;
+        if (v[i] > vmax[i]) vmax[i] = v[i];
+        p[i] = pv * shrink - (stepSize * m[i]) / (Math.sqrt(vmax[i]) * invBc2Sqrt + eps);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const pv = p[i];
+        const gi = sign * g[i] + l2 * pv;
+        m[i] = b1 * m[i] + c1 * gi;
+        v[i] = b2 * v[i] + c2 * gi * gi;
+        p[i] = pv * shrink - (stepSize * m[i]) / (Math.sqrt(v[i]) * invBc2Sqrt + eps);
       }
     }
   },
