@@ -7,7 +7,7 @@
  * const m = models.create('mixer_tiny_28');              // x [B, 1, 28, 28] → logits [B, 10]
  * const b16 = new models.vision.MlpMixer({ ...models.vision.MIXER_DEFAULTS, numBlocks: 12, embedDim: 768 });
  */
-export { Mlp, TokenMlp, GatedMlp, PatchEmbed, Affine, lecunNormal_ } from './layers.js';
+export { Mlp, TokenMlp, GatedMlp, PatchEmbed, Affine, lecunNormal_, truncNormalFast_ } from './layers.js';
 export type { TensorModule, LayerFactory, ActFactory, MlpOptions, GatedMlpOptions, PatchEmbedOptions } from './layers.js';
 export { MetaFormerBlock } from './metaformer.js';
 export type { MetaFormerBlockOptions } from './metaformer.js';

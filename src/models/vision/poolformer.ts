@@ -32,7 +32,7 @@
 import { AvgPool2d } from '../../nn/pooling.js';
 import { Conv2d } from '../../nn/conv.js';
 import { Dropout } from '../../nn/dropout.js';
-import { truncNormal_, zeros_ } from '../../nn/init.js';
+import { zeros_ } from '../../nn/init.js';
 import { Identity, Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { GroupNorm } from '../../nn/norm.js';
@@ -40,7 +40,7 @@ import type { Generator } from '../../tensor/random.js';
 import { shapeStr } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { register } from '../registry.js';
-import { gelu, type ActFactory, type TensorModule } from './layers.js';
+import { gelu, truncNormalFast_, type ActFactory, type TensorModule } from './layers.js';
 import { MetaFormerBlock } from './metaformer.js';
 
 /** Image or feature map → a coarser feature map by a (possibly overlapping) strided convolution: [B, Cin, H, W] → [B, Cout, H', W']. */
@@ -90,7 +90,7 @@ export class ConvMlp extends Module<[Tensor], Tensor> {
     this.fc2 = new Conv2d(hiddenFeatures, outFeatures, 1, { generator });
     this.drop = new Dropout(drop, { generator });
     for (const fc of [this.fc1, this.fc2]) {
-      truncNormal_(fc.weight, { std: 0.02, generator });
+      truncNormalFast_(fc.weight, { std: 0.02, generator });
       if (fc.bias) zeros_(fc.bias);
     }
   }
@@ -192,7 +192,7 @@ export class PoolFormer extends Module<[Tensor], Tensor> {
     this.norm = new GroupNorm(1, c.embedDims[n - 1]);
     this.head = c.numClasses > 0 ? new Linear(c.embedDims[n - 1], c.numClasses, { generator }) : new Identity();
     if (this.head instanceof Linear) {
-      truncNormal_(this.head.weight, { std: 0.02, generator });
+      truncNormalFast_(this.head.weight, { std: 0.02, generator });
       if (this.head.bias) zeros_(this.head.bias);
     }
   }
