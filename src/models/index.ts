@@ -7,6 +7,7 @@
  * models.list().map((e) => e.name);
  */
 import './mlp.js';
+import './timeseries/index.js';
 import './vision/mlp_mixer.js';
 import './vision/resmlp.js';
 import './vision/gmlp.js';

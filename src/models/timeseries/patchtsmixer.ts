@@ -1,0 +1,430 @@
+/**
+ * PatchTSMixer — Ekambaram, Jati, Nguyen, Sinthong & Kalagnanam, "TSMixer:
+ * Lightweight MLP-Mixer Model for Multivariate Time Series Forecasting"
+ * (KDD 2023), https://arxiv.org/abs/2306.09364.
+ * Reference: huggingface/transformers `models/patchtsmixer/modeling_patchtsmixer.py`
+ * (+ configuration_patchtsmixer.py); class and state-dict names follow it, so a
+ * `PatchTSMixerForPrediction` state dict loads unchanged.
+ *
+ * past_values [B, L, C] → std scaling per window and channel → patches
+ * [B, C, Np, P] → patcher Linear(P → D) → num_layers × (channel mixer in
+ * mix_channel mode → patch mixer → feature mixer) → head: flatten Np·D →
+ * dropout → Linear → [B, H, C] → undo the scaling.
+ *
+ * Where the gate sits (as in the reference, and easy to get wrong):
+ *  - patch mixer and feature mixer: norm → MLP → gated attention → + residual;
+ *  - channel mixer (mix_channel only): norm → gated attention → MLP → + residual.
+ * Gated attention is x · softmax(Linear(x)) over the mixed (last) dimension.
+ *
+ * Deviations: the optional tiny self-attention branch (`self_attn`), the
+ * distribution ("nll") heads, `prediction_channel_indices` and masking for
+ * pretraining are not implemented (each errors clearly when asked for).
+ * Initialisation is PyTorch's default, as the reference with post_init=False
+ * (its default); postInit=true gives the reference's N(0, init_std) Linears.
+ */
+import { asStrided } from '../../ops/movement.js';
+import { BatchNorm1d } from '../../nn/batchnorm.js';
+import { Dropout } from '../../nn/dropout.js';
+import { normal_ } from '../../nn/init.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import { LayerNorm } from '../../nn/norm.js';
+import { Parameter } from '../../nn/parameter.js';
+import { cast } from '../../ops/cast.js';
+import { randn, zeros } from '../../tensor/creation.js';
+import type { Generator } from '../../tensor/random.js';
+import { shapeStr } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { register } from '../registry.js';
+
+export type PatchTSMixerConfig = {
+  contextLength: number;
+  patchLength: number;
+  numInputChannels: number;
+  patchStride: number;
+  dModel: number;
+  expansionFactor: number;
+  numLayers: number;
+  dropout: number;
+  mode: 'common_channel' | 'mix_channel';
+  gatedAttn: boolean;
+  normMlp: 'LayerNorm' | 'BatchNorm';
+  selfAttn: boolean;
+  usePositionalEncoding: boolean;
+  positionalEncodingType: 'sincos' | 'random';
+  /** 'std' (default), 'mean', or null for none. */
+  scaling: 'std' | 'mean' | null;
+  initStd: number;
+  postInit: boolean;
+  normEps: number;
+  headDropout: number;
+  predictionLength: number;
+};
+
+/** num_patches = (max(L, P) − P) // stride + 1, as the reference config. */
+export function numPatches(c: Pick<PatchTSMixerConfig, 'contextLength' | 'patchLength' | 'patchStride'>): number {
+  return Math.floor((Math.max(c.contextLength, c.patchLength) - c.patchLength) / c.patchStride) + 1;
+}
+
+/** x · softmax(Linear(x)) over the last dimension. */
+export class PatchTSMixerGatedAttention extends Module<[Tensor], Tensor> {
+  readonly attnLayer: Linear;
+
+  constructor(inSize: number, outSize: number, generator?: Generator) {
+    super();
+    this.attnLayer = new Linear(inSize, outSize, { generator });
+  }
+
+  forward(x: Tensor): Tensor {
+    return x.mul(this.attnLayer.forward(x).softmax(-1));
+  }
+}
+
+/** BatchNorm1d over d_model of x [N, T, D] (the reference transposes to [N, D, T] around it). */
+export class PatchTSMixerBatchNorm extends Module<[Tensor], Tensor> {
+  readonly batchnorm: BatchNorm1d;
+
+  constructor(dModel: number, eps: number) {
+    super();
+    this.batchnorm = new BatchNorm1d(dModel, { eps });
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.batchnorm.forward(x.transpose(1, 2)).transpose(1, 2);
+  }
+}
+
+/** LayerNorm over d_model, or BatchNorm over d_model with batch and channels merged. x [B, C, Np, D]. */
+export class PatchTSMixerNormLayer extends Module<[Tensor], Tensor> {
+  readonly norm: LayerNorm | PatchTSMixerBatchNorm;
+
+  constructor(c: PatchTSMixerConfig) {
+    super();
+    // The reference tests `"batch" in norm_mlp.lower()`.
+    this.norm = c.normMlp.toLowerCase().includes('batch') ? new PatchTSMixerBatchNorm(c.dModel, c.normEps) : new LayerNorm(c.dModel, { eps: c.normEps });
+  }
+
+  forward(x: Tensor): Tensor {
+    if (this.norm instanceof LayerNorm) return this.norm.forward(x);
+    const [b, ch, np, d] = x.shape;
+    return this.norm.forward(x.reshape([b * ch, np, d])).reshape([b, ch, np, d]);
+  }
+}
+
+/** fc1 (in → in·expansion) → GELU → dropout → fc2 → dropout, on the last dimension. */
+export class PatchTSMixerMLP extends Module<[Tensor], Tensor> {
+  readonly fc1: Linear;
+  readonly dropout1: Dropout;
+  readonly fc2: Linear;
+  readonly dropout2: Dropout;
+
+  constructor(inFeatures: number, outFeatures: number, c: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    const hidden = inFeatures * c.expansionFactor;
+    this.fc1 = new Linear(inFeatures, hidden, { generator });
+    this.dropout1 = new Dropout(c.dropout, { generator });
+    this.fc2 = new Linear(hidden, outFeatures, { generator });
+    this.dropout2 = new Dropout(c.dropout, { generator });
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.dropout2.forward(this.fc2.forward(this.dropout1.forward(this.fc1.forward(x).gelu())));
+  }
+}
+
+/** Mixes across channels (mix_channel mode): gate BEFORE the MLP. x [B, C, Np, D]. */
+export class PatchTSMixerChannelFeatureMixerBlock extends Module<[Tensor], Tensor> {
+  readonly norm: PatchTSMixerNormLayer;
+  readonly mlp: PatchTSMixerMLP;
+  readonly gatingBlock: PatchTSMixerGatedAttention | null;
+
+  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    this.norm = new PatchTSMixerNormLayer(c);
+    this.mlp = new PatchTSMixerMLP(c.numInputChannels, c.numInputChannels, c, generator);
+    this.gatingBlock = c.gatedAttn ? new PatchTSMixerGatedAttention(c.numInputChannels, c.numInputChannels, generator) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    let h = this.norm.forward(x).permute([0, 3, 2, 1]); // (B, D, Np, C)
+    if (this.gatingBlock) h = this.gatingBlock.forward(h);
+    h = this.mlp.forward(h).permute([0, 3, 2, 1]); // (B, C, Np, D)
+    return h.add(x);
+  }
+}
+
+/** Mixes across patches: gate AFTER the MLP. x [B, C, Np, D]. */
+export class PatchMixerBlock extends Module<[Tensor], Tensor> {
+  readonly norm: PatchTSMixerNormLayer;
+  readonly mlp: PatchTSMixerMLP;
+  readonly gatingBlock: PatchTSMixerGatedAttention | null;
+
+  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    const np = numPatches(c);
+    this.norm = new PatchTSMixerNormLayer(c);
+    this.mlp = new PatchTSMixerMLP(np, np, c, generator);
+    this.gatingBlock = c.gatedAttn ? new PatchTSMixerGatedAttention(np, np, generator) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    let h = this.norm.forward(x).transpose(2, 3); // (B, C, D, Np)
+    h = this.mlp.forward(h);
+    if (this.gatingBlock) h = this.gatingBlock.forward(h);
+    return h.transpose(2, 3).add(x); // (B, C, Np, D)
+  }
+}
+
+/** Mixes across the hidden features: gate AFTER the MLP. x [B, C, Np, D]. */
+export class FeatureMixerBlock extends Module<[Tensor], Tensor> {
+  readonly norm: PatchTSMixerNormLayer;
+  readonly mlp: PatchTSMixerMLP;
+  readonly gatingBlock: PatchTSMixerGatedAttention | null;
+
+  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    this.norm = new PatchTSMixerNormLayer(c);
+    this.mlp = new PatchTSMixerMLP(c.dModel, c.dModel, c, generator);
+    this.gatingBlock = c.gatedAttn ? new PatchTSMixerGatedAttention(c.dModel, c.dModel, generator) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    let h = this.mlp.forward(this.norm.forward(x));
+    if (this.gatingBlock) h = this.gatingBlock.forward(h);
+    return h.add(x);
+  }
+}
+
+/** [channel mixer] → patch mixer → feature mixer. */
+export class PatchTSMixerLayer extends Module<[Tensor], Tensor> {
+  readonly patchMixer: PatchMixerBlock;
+  readonly featureMixer: FeatureMixerBlock;
+  readonly channelFeatureMixer: PatchTSMixerChannelFeatureMixerBlock | null;
+
+  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    this.patchMixer = new PatchMixerBlock(c, generator);
+    this.featureMixer = new FeatureMixerBlock(c, generator);
+    this.channelFeatureMixer = c.mode === 'mix_channel' ? new PatchTSMixerChannelFeatureMixerBlock(c, generator) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    let h = this.channelFeatureMixer ? this.channelFeatureMixer.forward(x) : x;
+    h = this.patchMixer.forward(h);
+    return this.featureMixer.forward(h);
+  }
+}
+
+export class PatchTSMixerBlock extends Module<[Tensor], Tensor> {
+  readonly mixers: PatchTSMixerLayer[];
+
+  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    this.mixers = Array.from({ length: c.numLayers }, () => new PatchTSMixerLayer(c, generator));
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.mixers.reduce((h, m) => m.forward(h), x);
+  }
+}
+
+/** Positional encoding added to the patch embeddings: position_enc [Np, D]. */
+export class PatchTSMixerPositionalEncoding extends Module<[Tensor], Tensor> {
+  readonly positionEnc: Parameter;
+
+  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    const np = numPatches(c);
+    if (c.positionalEncodingType === 'random') {
+      this.positionEnc = new Parameter(randn([np, c.dModel], { generator }));
+    } else if (c.positionalEncodingType === 'sincos') {
+      // sin/cos table, centred and scaled to std 1/10 over all entries, frozen.
+      const pe = zeros([np, c.dModel], { dtype: 'float64' });
+      const d = c.dModel;
+      for (let p = 0; p < np; p++) {
+        for (let i = 0; i < d; i += 2) {
+          const angle = p * Math.exp(-(i * Math.log(10000)) / d);
+          pe.data[p * d + i] = Math.sin(angle);
+          if (i + 1 < d) pe.data[p * d + i + 1] = Math.cos(angle);
+        }
+      }
+      const centred = pe.sub(pe.mean());
+      const scaled = cast(centred.div(centred.std().mul(10)), 'float32');
+      this.positionEnc = new Parameter(scaled, false);
+    } else {
+      throw new Error(`patchtsmixer: positionalEncodingType must be 'sincos' or 'random', got '${c.positionalEncodingType as string}'`);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    return x.add(this.positionEnc);
+  }
+}
+
+/** patches [B, C, Np, P] → patcher → (positional encoding) → mixer layers → [B, C, Np, D]. */
+export class PatchTSMixerEncoder extends Module<[Tensor], Tensor> {
+  readonly patcher: Linear;
+  readonly positionalEncoder: PatchTSMixerPositionalEncoding | null;
+  readonly mlpMixerEncoder: PatchTSMixerBlock;
+
+  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    this.patcher = new Linear(c.patchLength, c.dModel, { generator });
+    this.positionalEncoder = c.usePositionalEncoding ? new PatchTSMixerPositionalEncoding(c, generator) : null;
+    this.mlpMixerEncoder = new PatchTSMixerBlock(c, generator);
+  }
+
+  forward(patches: Tensor): Tensor {
+    let h = this.patcher.forward(patches); // (B, C, Np, D)
+    if (this.positionalEncoder) h = this.positionalEncoder.forward(h);
+    return this.mlpMixerEncoder.forward(h);
+  }
+}
+
+/** The reference's Patchify: x [B, L, C] → [B, C, Np, P], dropping the oldest rows that do not fill a patch. */
+export function patchify(x: Tensor, c: Pick<PatchTSMixerConfig, 'contextLength' | 'patchLength' | 'patchStride'>): Tensor {
+  const [b, l, ch] = x.shape;
+  if (x.ndim !== 3 || l !== c.contextLength) throw new Error(`patchtsmixer: expected past values [B, ${c.contextLength}, C], got ${shapeStr(x.shape)}`);
+  const np = numPatches(c);
+  const start = l - (c.patchLength + c.patchStride * (np - 1));
+  // Strides of a contiguous [B, L, C]: patch p, offset j of channel c sits at (start + p·stride + j)·C + c.
+  return asStrided(x, [b, ch, np, c.patchLength], [l * ch, 1, c.patchStride * ch, ch], start * ch);
+}
+
+/** Per-window, per-channel scaling over time: (x − loc) / scale, with loc and scale [B, 1, C]. */
+export function scaleWindow(x: Tensor, scaling: PatchTSMixerConfig['scaling']): { scaled: Tensor; loc: Tensor; scale: Tensor } {
+  const [b, , ch] = x.shape;
+  if (scaling === 'std') {
+    const loc = x.mean(1, true);
+    const scale = x.sub(loc).square().mean(1, true).add(1e-5).sqrt(); // minimum_scale 1e-5 inside the root
+    return { scaled: x.sub(loc).div(scale), loc, scale };
+  }
+  if (scaling === 'mean') {
+    const scale = x.abs().mean(1, true).clamp(1e-10);
+    return { scaled: x.div(scale), loc: zeros([b, 1, ch]), scale };
+  }
+  if (scaling === null) return { scaled: x, loc: zeros([b, 1, ch]), scale: zeros([b, 1, ch]).add(1) };
+  throw new Error(`patchtsmixer: scaling must be 'std', 'mean' or null, got '${scaling as string}'`);
+}
+
+/** PatchTSMixerModel: scaling, patching and the encoder (no parameters outside the encoder). */
+export class PatchTSMixerModel extends Module<[Tensor], Tensor> {
+  readonly encoder: PatchTSMixerEncoder;
+
+  constructor(readonly config: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    this.encoder = new PatchTSMixerEncoder(config, generator);
+  }
+
+  /** past values [B, L, C] → last hidden state [B, C, Np, D], with the scaling used. */
+  encode(x: Tensor): { hidden: Tensor; loc: Tensor; scale: Tensor } {
+    const { scaled, loc, scale } = scaleWindow(x, this.config.scaling);
+    return { hidden: this.encoder.forward(patchify(scaled, this.config)), loc, scale };
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.encode(x).hidden;
+  }
+}
+
+/** Flatten Np·D → dropout → Linear → [B, H, C]. */
+export class PatchTSMixerForPredictionHead extends Module<[Tensor], Tensor> {
+  readonly dropoutLayer: Dropout;
+  readonly baseForecastBlock: Linear;
+
+  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    this.dropoutLayer = new Dropout(c.headDropout, { generator });
+    this.baseForecastBlock = new Linear(numPatches(c) * c.dModel, c.predictionLength, { generator });
+  }
+
+  forward(hidden: Tensor): Tensor {
+    const h = this.dropoutLayer.forward(hidden.flatten(-2)); // (B, C, Np·D)
+    return this.baseForecastBlock.forward(h).transpose(-1, -2); // (B, H, C)
+  }
+}
+
+/**
+ * PatchTSMixerForPrediction: past values [B, L, C] → forecast [B, H, C] in the input's units.
+ * @example
+ * const m = new PatchTSMixerForPrediction({ ...defaults, contextLength: 512, predictionLength: 96, numInputChannels: 7, dModel: 48 });
+ * m.forward(x).shape; // [32, 96, 7]
+ */
+export class PatchTSMixerForPrediction extends Module<[Tensor], Tensor> {
+  readonly model: PatchTSMixerModel;
+  readonly head: PatchTSMixerForPredictionHead;
+
+  constructor(readonly config: PatchTSMixerConfig, generator?: Generator) {
+    super();
+    const c = config;
+    for (const k of ['contextLength', 'patchLength', 'numInputChannels', 'patchStride', 'dModel', 'expansionFactor', 'numLayers', 'predictionLength'] as const) {
+      if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`patchtsmixer: ${k} must be a positive integer, got ${c[k]}`);
+    }
+    if (c.contextLength <= c.patchLength) throw new Error(`patchtsmixer: context length ${c.contextLength} must exceed the patch length ${c.patchLength}`);
+    if (c.mode !== 'common_channel' && c.mode !== 'mix_channel') throw new Error(`patchtsmixer: mode must be 'common_channel' or 'mix_channel', got '${c.mode as string}'`);
+    if (c.selfAttn) throw new Error('patchtsmixer: the self-attention branch (selfAttn) is not implemented in mlpkit');
+    this.model = new PatchTSMixerModel(c, generator);
+    this.head = new PatchTSMixerForPredictionHead(c, generator);
+    if (c.postInit) this.postInit(generator);
+  }
+
+  /** The reference's _init_weights: Linear N(0, init_std) with zero bias, norms 1/0, random positional encodings N(0, 0.1). */
+  private postInit(generator?: Generator): void {
+    for (const m of this.modules()) {
+      if (m instanceof Linear) {
+        normal_(m.weight, 0, this.config.initStd, { generator });
+        m.bias?.data.fill(0);
+      } else if (m instanceof LayerNorm) {
+        m.resetParameters();
+      } else if (m instanceof BatchNorm1d) {
+        m.weight?.data.fill(1);
+        m.bias?.data.fill(0);
+      } else if (m instanceof PatchTSMixerPositionalEncoding && this.config.positionalEncodingType === 'random') {
+        normal_(m.positionEnc, 0, 0.1, { generator });
+      }
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim !== 3 || x.shape[2] !== this.config.numInputChannels) {
+      throw new Error(`patchtsmixer: expected past values [B, ${this.config.contextLength}, ${this.config.numInputChannels}], got ${shapeStr(x.shape)}`);
+    }
+    const { hidden, loc, scale } = this.model.encode(x);
+    return this.head.forward(hidden).mul(scale).add(loc); // (B, H, C)
+  }
+}
+
+/** PatchTSMixerConfig's defaults (transformers). */
+export const PATCHTSMIXER_DEFAULTS: PatchTSMixerConfig = {
+  contextLength: 32,
+  patchLength: 8,
+  numInputChannels: 1,
+  patchStride: 8,
+  dModel: 8,
+  expansionFactor: 2,
+  numLayers: 3,
+  dropout: 0.2,
+  mode: 'common_channel',
+  gatedAttn: true,
+  normMlp: 'LayerNorm',
+  selfAttn: false,
+  usePositionalEncoding: false,
+  positionalEncodingType: 'sincos',
+  scaling: 'std',
+  initStd: 0.02,
+  postInit: false,
+  normEps: 1e-5,
+  headDropout: 0.2,
+  predictionLength: 16,
+};
+
+register<PatchTSMixerConfig>({
+  name: 'patchtsmixer',
+  family: 'patchtsmixer',
+  paper: 'Ekambaram et al., "TSMixer: Lightweight MLP-Mixer Model for Multivariate Time Series Forecasting" (KDD 2023), https://arxiv.org/abs/2306.09364',
+  description: 'PatchTSMixer (IBM; transformers PatchTSMixerForPrediction): patch, feature and channel mixers with gated attention',
+  defaults: PATCHTSMIXER_DEFAULTS,
+  inputs: (c) => [{ name: 'past_values', shape: [c.contextLength, c.numInputChannels] }],
+  outputs: ['prediction_outputs'],
+  create: (c, g) => new PatchTSMixerForPrediction(c, g),
+});

@@ -1,0 +1,90 @@
+/** Every registered forecasting model builds, runs forward with the right shape and backward; the forecast task runs end to end. */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Generator, rand, randn } from '../../src/index.js';
+import * as models from '../../src/models/index.js';
+import type { AnyModule } from '../../src/nn/module.js';
+import { parseForecastArgs, runForecast } from '../../src/cli/forecast.js';
+
+const SMALL: Record<string, Record<string, unknown>> = {
+  tsmixer: { seqLen: 24, predLen: 6, numChannels: 3, ffDim: 8, nBlock: 2 },
+  tsmixer_rev_in: { seqLen: 24, predLen: 6, numChannels: 3, ffDim: 8, nBlock: 2 },
+  patchtsmixer: { contextLength: 24, predictionLength: 6, numInputChannels: 3, dModel: 8, mode: 'mix_channel' },
+  timemixer: { seqLen: 24, predLen: 6, encIn: 3, cOut: 3, dModel: 8, dFf: 8, downSamplingLayers: 2, movingAvg: 5 },
+};
+
+describe('registered forecasting models', () => {
+  const names = models.list().filter((e) => ['tsmixer', 'patchtsmixer', 'timemixer'].includes(e.family)).map((e) => e.name);
+
+  it('are all registered', () => {
+    expect(names.sort()).toEqual(['patchtsmixer', 'timemixer', 'tsmixer', 'tsmixer_rev_in']);
+  });
+
+  for (const name of ['tsmixer', 'tsmixer_rev_in', 'patchtsmixer', 'timemixer']) {
+    it(`${name}: forward [2, 24, 3] → [2, 6, 3], finite, backward reaches the parameters`, () => {
+      const entry = models.get(name);
+      const cfg = models.resolveConfig(name, SMALL[name]);
+      const m = entry.create(cfg, new Generator(0)) as unknown as AnyModule;
+      const inputs = entry.inputs(cfg).map((i) => (i.name.includes('mark') ? rand([2, ...i.shape]).sub(0.5) : randn([2, ...i.shape])));
+      const out = m.forward(...inputs) as ReturnType<typeof randn>;
+      expect(out.shape).toEqual([2, 6, 3]);
+      expect(Array.from(out.data).every(Number.isFinite)).toBe(true);
+      out.square().mean().backward();
+      const named = m.namedParameters().filter(([, p]) => p.requiresGrad);
+      // TimeMixer's PDM LayerNorm is unused by the reference's forward (kept for its state dict).
+      const unused = named.filter(([n, p]) => !p.grad && !/layer_norm/.test(n)).map(([n]) => n);
+      expect(unused).toEqual([]);
+    });
+  }
+
+  it('bad shapes and unsupported options fail with the model and shape named', () => {
+    const ts = models.create('tsmixer', SMALL.tsmixer) as unknown as AnyModule;
+    expect(() => ts.forward(randn([2, 20, 3]))).toThrow(/tsmixer: expected input \[B, 24, 3\], got \[2, 20, 3\]/);
+    expect(() => models.create('patchtsmixer', { ...SMALL.patchtsmixer, selfAttn: true })).toThrow(/selfAttn\) is not implemented/);
+    expect(() => models.create('timemixer', { ...SMALL.timemixer, downSamplingMethod: 'conv' })).toThrow(/downSamplingMethod 'conv' is not supported/);
+    const tm = models.create('timemixer', SMALL.timemixer) as unknown as AnyModule;
+    expect(() => tm.forward(randn([2, 24, 3]), randn([2, 24, 5]))).toThrow(/expected marks \[2, 24, 4\] for freq 'h', got \[2, 24, 5\]/);
+  });
+});
+
+describe('forecast task', () => {
+  function csv(n: number): string {
+    const dir = mkdtempSync(join(tmpdir(), 'mlpkit-fc-'));
+    const rows = ['date,x,y,OT'];
+    for (let i = 0; i < n; i++) {
+      const stamp = new Date(Date.UTC(2021, 0, 1, i)).toISOString().replace('T', ' ').slice(0, 19);
+      rows.push(`${stamp},${Math.sin(i / 4).toFixed(4)},${Math.cos(i / 9).toFixed(4)},${(Math.sin(i / 6) + i / 100).toFixed(4)}`);
+    }
+    const p = join(dir, 'toy.csv');
+    writeFileSync(p, `${rows.join('\n')}\n`);
+    return p;
+  }
+
+  it('parses the command line, trains, tests the best weights and writes results and a forecast plot', async () => {
+    const data = csv(300);
+    const runDir = mkdtempSync(join(tmpdir(), 'mlpkit-run-'));
+    const opts = parseForecastArgs(['--task', 'forecast', '--model', 'timemixer', '--data', data, '--seq-len', '24', '--pred-len', '6', '--epochs', '2', '--batch-size', '16',
+      '--set', 'dModel=8', '--set', 'dFf=8', '--set', 'downSamplingLayers=2', '--run-dir', runDir, '--quiet', '--plot-windows', '2']);
+    expect(opts).toMatchObject({ model: 'timemixer', seqLen: 24, predLen: 6, epochs: 2, batchSize: 16, config: { dModel: 8, dFf: 8, downSamplingLayers: 2 }, progress: false });
+    const lines: string[] = [];
+    const r = await runForecast({ ...opts, log: (s) => lines.push(s) });
+    expect(r.config).toMatchObject({ seqLen: 24, predLen: 6, encIn: 3, cOut: 3 });
+    expect(r.recipe).toMatchObject({ optimizer: 'adam', schedule: 'onecycle', lr: 0.01, epochs: 2, batchSize: 16 });
+    expect(r.epochsRun).toBe(2);
+    // test rows [240 − 24, 300): 84 rows hold 84 − 24 − 6 + 1 = 55 windows; a drop_last loader of 16 keeps 48.
+    expect(r.test.windows).toBe(55);
+    expect(Number.isFinite(r.test.mse) && Number.isFinite(r.test.mae)).toBe(true);
+    expect(r.testDropLast?.windows).toBe(48);
+    for (const f of ['results.json', 'config.json', 'log.jsonl', 'best.safetensors', 'forecast.svg']) expect(existsSync(join(runDir, f)), f).toBe(true);
+    expect(readFileSync(join(runDir, 'forecast.svg'), 'utf8')).toContain('<svg');
+    expect(lines.join('\n')).toMatch(/timemixer on .*toy.csv 24→6: test MSE \d\.\d{4}, MAE \d\.\d{4} over 55 windows/);
+  }, 60_000);
+
+  it('rejects a non-forecasting model and a missing --data', async () => {
+    await expect(runForecast({ model: 'mlp', data: 'ETTh1' })).rejects.toThrow(/model 'mlp' \(family mlp\) is not a forecasting model/);
+    expect(() => parseForecastArgs(['--model', 'tsmixer'])).toThrow(/--data is required/);
+    expect(() => parseForecastArgs(['--model', 'tsmixer', '--data', 'ETTh1', '--drop-last-test', 'maybe'])).toThrow(/--drop-last-test must be true or false/);
+  });
+});
