@@ -82,12 +82,21 @@ void pack_b(const View& B, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int64
         }
       }
     } else {
-      for (int c = 0; c < cols; c++) {
-        const float* src = B.p + k0 * B.rs + (j0 + jp + c) * B.cs;
-        for (int64_t k = 0; k < kc; k++) d[k * NR + c] = src[k * B.rs];
-      }
-      for (int c = cols; c < NR; c++) {
-        for (int64_t k = 0; k < kc; k++) d[k * NR + c] = 0.0f;
+      // Stored transposed (the weights of a Linear layer): gather one packed
+      // row of NR values per k from NR source rows read side by side, so the
+      // writes stay sequential and each source cache line serves 16 k's.
+      const float* src[NR];
+      for (int c = 0; c < NR; c++) src[c] = B.p + k0 * B.rs + (j0 + jp + (c < cols ? c : 0)) * B.cs;
+      for (int64_t k = 0; k < kc; k++) {
+        float* o = d + k * NR;
+        const int64_t kk = k * B.rs;
+        if (cols == NR) {
+#pragma GCC unroll 32
+          for (int c = 0; c < NR; c++) o[c] = src[c][kk];
+        } else {
+          for (int c = 0; c < cols; c++) o[c] = src[c][kk];
+          for (int c = cols; c < NR; c++) o[c] = 0.0f;
+        }
       }
     }
   }
