@@ -2,5 +2,7 @@
 export interface Command {
   summary: string;
   usage: string;
+  /** Usage that depends on the other arguments (e.g. a task's own options); falls back to `usage`. */
+  usageFor?: (args: string[]) => string | undefined;
   run(args: string[]): Promise<number> | number;
 }

@@ -19,6 +19,7 @@ import { evaluate, fit } from '../train/fit.js';
 import type { Command } from './command.js';
 import { collectSets, int, modelConfig, num, parse, readJson } from './args.js';
 import { formatCount } from './models.js';
+import { FORECAST_USAGE, forecastTask } from './forecast.js';
 
 const DATASETS: Record<string, (split: 'train' | 'test') => ImageDataset> = {
   mnist: (split) => loadMnist({ split, normalize: true }),
@@ -44,7 +45,6 @@ function adaptInput(x: Tensor, entry: models.ModelEntry, config: models.ModelCon
 const trainOptions = {
   model: { type: 'string' },
   data: { type: 'string' },
-  task: { type: 'string' },
   config: { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
@@ -76,14 +76,20 @@ function makeOptimizer(name: string, params: Tensor[], lr: number, wd: number): 
   }
 }
 
-export interface ForecastRunner {
-  (args: string[]): Promise<number>;
+/** Tasks other than image classification, by `--task` name. */
+const TASKS: Record<string, { run: (args: string[]) => Promise<number>; usage: string }> = {
+  forecast: { run: forecastTask, usage: FORECAST_USAGE },
+};
+
+function taskOf(args: readonly string[]): string {
+  const i = args.indexOf('--task');
+  const eq = args.find((a) => a.startsWith('--task='));
+  return i >= 0 ? (args[i + 1] ?? '') : eq ? eq.slice(7) : 'classify';
 }
-/** Set by the forecasting module so `--task forecast` reaches it. */
-export const tasks: Record<string, ForecastRunner> = {};
 
 export const trainCommand: Command = {
   summary: 'train a registered model on a dataset, with checkpoints, logs and a plot',
+  usageFor: (args) => TASKS[taskOf(args)]?.usage,
   usage: [
     'Usage: mlpkit train --model NAME --data mnist|fashion-mnist [options]',
     '       mlpkit train --task forecast ... (see `mlpkit train --task forecast --help`)',
@@ -112,12 +118,11 @@ export const trainCommand: Command = {
   ].join('\n'),
   async run(argv) {
     const { rest, sets } = collectSets(argv);
-    const taskIdx = rest.indexOf('--task');
-    const task = taskIdx >= 0 ? rest[taskIdx + 1] : 'classify';
+    const task = taskOf(rest);
     if (task !== 'classify') {
-      const runner = tasks[task];
-      if (!runner) throw new Error(`unknown task '${task}' (known: classify, ${Object.keys(tasks).join(', ') || 'none'})`);
-      return runner(argv);
+      const t = TASKS[task];
+      if (!t) throw new Error(`unknown task '${task}' (known: classify, ${Object.keys(TASKS).join(', ')})`);
+      return t.run(argv);
     }
     const { values: v } = parse('train', rest, trainOptions);
     if (!v.model) throw new Error('--model is required (see `mlpkit models`)');
