@@ -269,9 +269,9 @@ class ConvEmbed(nn.Module):
 class PoolFormer(nn.Module):
     """Stages with a downsampling embedding between i and i+1 when asked or when the width changes."""
 
-    def __init__(self, layers, dims, downsamples, classes, stem=(3, 2, 1), down=(3, 2, 1)):
+    def __init__(self, layers, dims, downsamples, classes, stem=(3, 2, 1), down=(3, 2, 1), in_chans=3):
         super().__init__()
-        self.patch_embed = ConvEmbed(*stem, 3, dims[0])
+        self.patch_embed = ConvEmbed(*stem, in_chans, dims[0])
         net = []
         for i, n in enumerate(layers):
             net.append(nn.Sequential(*[PoolFormerBlock(dims[i]) for _ in range(n)]))
