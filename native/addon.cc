@@ -27,9 +27,12 @@ namespace {
 using mlpk::Strided;
 
 const mlpk::IsaKernels* g_k = nullptr;
-const double* g_params = nullptr;  // the parameter block
-size_t g_params_len = 0;
-napi_ref g_params_ref = nullptr;    // keeps the block alive
+// The parameter block of the JavaScript thread making the call. Thread-local,
+// because each worker_thread that loads the addon registers its own block; the
+// block is only read on that thread, before any work reaches the pool.
+thread_local const double* g_params = nullptr;
+thread_local size_t g_params_len = 0;
+thread_local napi_ref g_params_ref = nullptr;  // keeps the block alive
 
 const mlpk::IsaKernels* pick_isa() {
 #if defined(MLPK_HAVE_X86_64_V4) || defined(MLPK_HAVE_X86_64_V3)
@@ -48,8 +51,8 @@ const mlpk::IsaKernels* pick_isa() {
 
 struct Args {
   napi_env env;
-  napi_value v[6];
-  size_t n = 6;
+  napi_value v[8];
+  size_t n = 8;
   bool ok = true;
 
   Args(napi_env e, napi_callback_info info, size_t want) : env(e) {
@@ -360,6 +363,54 @@ napi_value Cumsum(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// layerNorm(out, mean, rstd, x, w, b) with rows, cols, eps, hasWeight, hasBias in the block
+// (w and b are ignored unless flagged; pass any Float32Array).
+napi_value LayerNorm(napi_env env, napi_callback_info info) {
+  Args g(env, info, 6);
+  size_t no = 0, nm = 0, nr = 0, nx = 0, nw = 0, nb = 0;
+  auto* out = static_cast<float*>(g.array(0, napi_float32_array, &no));
+  auto* mean = static_cast<float*>(g.array(1, napi_float32_array, &nm));
+  auto* rstd = static_cast<float*>(g.array(2, napi_float32_array, &nr));
+  auto* x = static_cast<const float*>(g.array(3, napi_float32_array, &nx));
+  auto* w = static_cast<const float*>(g.array(4, napi_float32_array, &nw));
+  auto* b = static_cast<const float*>(g.array(5, napi_float32_array, &nb));
+  if (!g.ok) return nullptr;
+  const int64_t rows = P(0), cols = P(1);
+  const bool hw = P(3) != 0, hb = P(4) != 0;
+  if (rows < 0 || cols <= 0 || static_cast<size_t>(rows * cols) != no || nx != no || nm != static_cast<size_t>(rows) ||
+      nr != static_cast<size_t>(rows) || (hw && nw != static_cast<size_t>(cols)) || (hb && nb != static_cast<size_t>(cols))) {
+    g.fail("layerNorm: sizes do not match the arrays");
+    return nullptr;
+  }
+  g_k->layer_norm_f32(out, mean, rstd, x, hw ? w : nullptr, hb ? b : nullptr, rows, cols, static_cast<float>(PD(2)));
+  return nullptr;
+}
+
+// layerNormBackward(dx, dw, db, g, x, mean, rstd, w) with rows, cols, hasDw, hasDb, hasWeight in the block.
+napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
+  Args g(env, info, 8);
+  size_t ndx = 0, ndw = 0, ndb = 0, ng = 0, nx = 0, nm = 0, nr = 0, nw = 0;
+  auto* dx = static_cast<float*>(g.array(0, napi_float32_array, &ndx));
+  auto* dw = static_cast<float*>(g.array(1, napi_float32_array, &ndw));
+  auto* db = static_cast<float*>(g.array(2, napi_float32_array, &ndb));
+  auto* gr = static_cast<const float*>(g.array(3, napi_float32_array, &ng));
+  auto* x = static_cast<const float*>(g.array(4, napi_float32_array, &nx));
+  auto* mean = static_cast<const float*>(g.array(5, napi_float32_array, &nm));
+  auto* rstd = static_cast<const float*>(g.array(6, napi_float32_array, &nr));
+  auto* w = static_cast<const float*>(g.array(7, napi_float32_array, &nw));
+  if (!g.ok) return nullptr;
+  const int64_t rows = P(0), cols = P(1);
+  const bool hdw = P(2) != 0, hdb = P(3) != 0, hw = P(4) != 0;
+  const size_t n = static_cast<size_t>(rows * cols), c = static_cast<size_t>(cols), r = static_cast<size_t>(rows);
+  if (rows < 0 || cols <= 0 || ndx != n || ng != n || nx != n || nm != r || nr != r || (hdw && ndw != c) ||
+      (hdb && ndb != c) || (hw && nw != c)) {
+    g.fail("layerNormBackward: sizes do not match the arrays");
+    return nullptr;
+  }
+  g_k->layer_norm_backward_f32(dx, hdw ? dw : nullptr, hdb ? db : nullptr, gr, x, mean, rstd, hw ? w : nullptr, rows, cols);
+  return nullptr;
+}
+
 // adamStep(p, g, m, v) with beta1, beta2, stepSize, invBc2Sqrt, eps, l2, shrink, sign in the block.
 napi_value AdamStep(napi_env env, napi_callback_info info) {
   Args g(env, info, 4);
@@ -481,6 +532,8 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   add_raw(env, exports, "cumsum", Cumsum);
   add_raw(env, exports, "cast", Cast);
   add_raw(env, exports, "adamStep", AdamStep);
+  add_raw(env, exports, "layerNorm", LayerNorm);
+  add_raw(env, exports, "layerNormBackward", LayerNormBackward);
   return exports;
 }
 

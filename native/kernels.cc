@@ -3,6 +3,7 @@
 // threads; the thresholds keep small tensors on the calling thread, where a
 // wake-up would cost more than the work.
 #include <math.h>
+#include <stdlib.h>
 
 #include "kernels.h"
 #include "pool.h"
@@ -375,6 +376,138 @@ void reduce_impl(float* out, const float* a, int64_t outer, int64_t n, int64_t i
   }
 }
 
+// ------------------------------------------------------------------ layer norm
+
+struct LayerNormTask {
+  float* out;  // forward: y; backward: dx
+  float* mean;
+  float* rstd;
+  const float* x;
+  const float* w;
+  const float* b;
+  const float* g;
+  float* partial;  // backward: per task, cols of Σ g·x̂ then cols of Σ g
+  int64_t rows, cols, ntasks;
+  float eps;
+};
+
+// w (or 1 when null) at j..j+VL, and as a scalar.
+MLPK_INLINE vf wv(const float* w, int64_t j) { return w ? vload(w + j) : vsplat(1.0f); }
+MLPK_INLINE float ws(const float* w, int64_t j) { return w ? w[j] : 1.0f; }
+
+void layer_norm_rows(const LayerNormTask& t, int64_t r0, int64_t r1) {
+  const int64_t n = t.cols;
+  for (int64_t r = r0; r < r1; r++) {
+    const float* x = t.x + r * n;
+    float* y = t.out + r * n;
+    const float mu = reduce_contig<SumR>(x, n) / static_cast<float>(n);
+    vf acc = vf{};
+    int64_t j = 0;
+    for (; j + VL <= n; j += VL) {
+      const vf d = vload(x + j) - mu;
+      acc += d * d;
+    }
+    float ss = hsum(acc);
+    for (; j < n; j++) ss += (x[j] - mu) * (x[j] - mu);
+    const float rs = 1.0f / sqrtf(ss / static_cast<float>(n) + t.eps);
+    t.mean[r] = mu;
+    t.rstd[r] = rs;
+    for (j = 0; j + VL <= n; j += VL) {
+      const vf v = (vload(x + j) - mu) * rs * wv(t.w, j);
+      vstore(y + j, t.b ? v + vload(t.b + j) : v);
+    }
+    for (; j < n; j++) y[j] = (x[j] - mu) * rs * ws(t.w, j) + (t.b ? t.b[j] : 0.0f);
+  }
+}
+
+void layer_norm_backward_rows(const LayerNormTask& t, int64_t r0, int64_t r1, float* pw, float* pb) {
+  const int64_t n = t.cols;
+  const float inv_n = 1.0f / static_cast<float>(n);
+  for (int64_t r = r0; r < r1; r++) {
+    const float* x = t.x + r * n;
+    const float* g = t.g + r * n;
+    float* dx = t.out + r * n;
+    const float mu = t.mean[r], rs = t.rstd[r];
+    vf sd = vf{}, sdx = vf{};
+    int64_t j = 0;
+    for (; j + VL <= n; j += VL) {
+      const vf xh = (vload(x + j) - mu) * rs;
+      const vf gv = vload(g + j);
+      const vf d = gv * wv(t.w, j);
+      sd += d;
+      sdx += d * xh;
+      if (pw) vstore(pw + j, vload(pw + j) + gv * xh);
+      if (pb) vstore(pb + j, vload(pb + j) + gv);
+    }
+    float s1 = hsum(sd), s2 = hsum(sdx);
+    for (; j < n; j++) {
+      const float xh = (x[j] - mu) * rs;
+      const float d = g[j] * ws(t.w, j);
+      s1 += d;
+      s2 += d * xh;
+      if (pw) pw[j] += g[j] * xh;
+      if (pb) pb[j] += g[j];
+    }
+    s1 *= inv_n;
+    s2 *= inv_n;
+    for (j = 0; j + VL <= n; j += VL) {
+      const vf xh = (vload(x + j) - mu) * rs;
+      vstore(dx + j, rs * (vload(g + j) * wv(t.w, j) - s1 - xh * s2));
+    }
+    for (; j < n; j++) dx[j] = rs * (g[j] * ws(t.w, j) - s1 - (x[j] - mu) * rs * s2);
+  }
+}
+
+void layer_norm_f32(float* out, float* mean, float* rstd, const float* x, const float* w, const float* b,
+                    int64_t rows, int64_t cols, float eps) {
+  LayerNormTask t{out, mean, rstd, x, w, b, nullptr, nullptr, rows, cols, 1, eps};
+  t.ntasks = mlpk::pool_tasks_for(static_cast<double>(rows) * cols, kGrainCheap, rows);
+  if (t.ntasks <= 1) return layer_norm_rows(t, 0, rows);
+  mlpk::pool_for(t.ntasks, [](void* c, int64_t i) {
+    auto* t = static_cast<LayerNormTask*>(c);
+    int64_t r0, r1;
+    mlpk::pool_chunk(t->rows, i, t->ntasks, 1, &r0, &r1);
+    layer_norm_rows(*t, r0, r1);
+  }, &t);
+}
+
+void layer_norm_backward_f32(float* dx, float* dw, float* db, const float* g, const float* x, const float* mean,
+                             const float* rstd, const float* w, int64_t rows, int64_t cols) {
+  LayerNormTask t{dx, const_cast<float*>(mean), const_cast<float*>(rstd), x, w, nullptr, g, nullptr, rows, cols, 1, 0.0f};
+  t.ntasks = mlpk::pool_tasks_for(static_cast<double>(rows) * cols, kGrainCheap, rows);
+  // With several tasks each sums its rows' contributions to dw and db into its
+  // own partials, added at the end; one task accumulates straight into dw, db.
+  if ((dw || db) && t.ntasks > 1) {
+    t.partial = static_cast<float*>(calloc(static_cast<size_t>(t.ntasks * 2 * cols), sizeof(float)));
+    if (!t.partial) t.ntasks = 1;
+  }
+  if (t.ntasks <= 1) {
+    for (int64_t j = 0; j < cols; j++) {
+      if (dw) dw[j] = 0.0f;
+      if (db) db[j] = 0.0f;
+    }
+    return layer_norm_backward_rows(t, 0, rows, dw, db);
+  }
+  mlpk::pool_for(t.ntasks, [](void* c, int64_t i) {
+    auto* t = static_cast<LayerNormTask*>(c);
+    int64_t r0, r1;
+    mlpk::pool_chunk(t->rows, i, t->ntasks, 1, &r0, &r1);
+    float* pw = t->partial ? t->partial + i * 2 * t->cols : nullptr;
+    layer_norm_backward_rows(*t, r0, r1, pw, pw ? pw + t->cols : nullptr);
+  }, &t);
+  if (!t.partial) return;
+  for (int64_t j = 0; j < cols; j++) {
+    float sw = 0.0f, sb = 0.0f;
+    for (int64_t i = 0; i < t.ntasks; i++) {
+      sw += t.partial[i * 2 * cols + j];
+      sb += t.partial[i * 2 * cols + cols + j];
+    }
+    if (dw) dw[j] = sw;
+    if (db) db[j] = sb;
+  }
+  free(t.partial);
+}
+
 // ------------------------------------------------------------------ Adam
 
 struct AdamTask {
@@ -469,7 +602,7 @@ void reduce_f32(int op, void* out, const float* a, int64_t outer, int64_t n, int
 void gemm_f32(float* c, const float* a, const float* b, const mlpk::GemmParams& p);
 
 extern const mlpk::IsaKernels kTable = {
-    MLPK_ISA_NAME, unary_f32, binary_f32, compare_f32, where_f32, reduce_f32, gemm_f32, adam_f32,
+    MLPK_ISA_NAME, unary_f32, binary_f32, compare_f32, where_f32, reduce_f32, gemm_f32, layer_norm_f32, layer_norm_backward_f32, adam_f32,
 };
 
 }  // namespace MLPK_NS

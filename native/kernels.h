@@ -52,6 +52,12 @@ struct IsaKernels {
   /** argmax/argmin write int32 into out. */
   void (*reduce_f32)(int op, void* out, const float* a, int64_t outer, int64_t n, int64_t inner);
   void (*gemm_f32)(float* c, const float* a, const float* b, const GemmParams& p);
+  /** Layer norm of rows × cols (w, b may be null); mean and rstd per row. */
+  void (*layer_norm_f32)(float* out, float* mean, float* rstd, const float* x, const float* w, const float* b,
+                         int64_t rows, int64_t cols, float eps);
+  /** Its gradients: dx; dw, db (overwritten) when not null. */
+  void (*layer_norm_backward_f32)(float* dx, float* dw, float* db, const float* g, const float* x, const float* mean,
+                                  const float* rstd, const float* w, int64_t rows, int64_t cols);
   /** One Adam update in place (no AMSGrad). */
   void (*adam_f32)(float* p, const float* g, float* m, float* v, int64_t n, const AdamParams& h);
 };

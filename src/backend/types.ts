@@ -55,7 +55,7 @@ export type Primitive =
  * its test oracle — and exists because a training benchmark showed it pays
  * (fewer passes over memory, fewer temporaries to allocate and collect).
  */
-export const FUSED_OPS = ['gelu', 'geluBackward', 'adamStep'] as const;
+export const FUSED_OPS = ['gelu', 'geluBackward', 'layerNorm', 'layerNormBackward', 'adamStep'] as const;
 export type FusedOp = (typeof FUSED_OPS)[number];
 
 /** out[i] = f(a[i]); out and a have the same length and dtype. */
@@ -139,6 +139,27 @@ export type IndexAddKernel = (out: Storage, src: Storage, idx: Int32Array, outer
 /** out[i] = g[i]·gelu'(x[i]) = g·(Φ(x) + x·φ(x)) for the exact GELU x·Φ(x); all three the same length and float dtype. */
 export type GeluBackwardKernel = (out: Storage, g: Storage, x: Storage) => void;
 
+/**
+ * Layer normalisation of `rows` contiguous rows of `cols` values: per row
+ * mean[r] and rstd[r] = 1/√(var + eps) (biased variance), and
+ * out = (x − mean)·rstd·weight + bias (weight and bias of length cols, or null).
+ */
+export type LayerNormKernel = (
+  out: Storage, mean: Storage, rstd: Storage, x: Storage,
+  weight: Storage | null, bias: Storage | null, rows: number, cols: number, eps: number,
+) => void;
+
+/**
+ * Gradients of layerNorm for the output gradient g, with mean and rstd from
+ * the forward pass: dx always; dweight = Σ_rows g·x̂ and dbias = Σ_rows g
+ * (overwritten) when given. x̂ = (x − mean)·rstd, and with d = g·weight:
+ * dx = rstd·(d − mean(d) − x̂·mean(d·x̂)) per row.
+ */
+export type LayerNormBackwardKernel = (
+  dx: Storage, dweight: Storage | null, dbias: Storage | null, g: Storage, x: Storage,
+  mean: Storage, rstd: Storage, weight: Storage | null, rows: number, cols: number,
+) => void;
+
 /** Hyperparameters of one Adam/AdamW update, as src/optim/adam.ts derives them for step t. */
 export interface AdamStepParams {
   beta1: number;
@@ -167,9 +188,13 @@ export type KernelFor<P extends Primitive> = P extends 'gelu'
   ? UnaryKernel
   : P extends 'geluBackward'
     ? GeluBackwardKernel
-    : P extends 'adamStep'
-      ? AdamStepKernel
-      : KernelForBase<P>;
+    : P extends 'layerNorm'
+      ? LayerNormKernel
+      : P extends 'layerNormBackward'
+        ? LayerNormBackwardKernel
+        : P extends 'adamStep'
+          ? AdamStepKernel
+          : KernelForBase<P>;
 
 type KernelForBase<P extends Primitive> = P extends UnaryOp
   ? UnaryKernel

@@ -7,6 +7,7 @@
 import { noGrad } from '../autograd/mode.js';
 import { bmm } from '../ops/linalg.js';
 import { where } from '../ops/elementwise.js';
+import { layerNormLastDims } from '../ops/norm.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { allocStorage } from '../tensor/dtype.js';
 import { normDim, shapeStr } from '../tensor/shape.js';
@@ -44,11 +45,8 @@ function trailingDims(op: string, x: Tensor, normalizedShape: readonly number[])
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
   const dims = trailingDims('layerNorm', x, normalizedShape);
-  const centered = x.sub(x.mean(dims, true));
-  let y = centered.mul(centered.mul(centered).mean(dims, true).add(eps).rsqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
+  // One fused kernel each way (src/ops/norm.ts); the composition is its test oracle.
+  return layerNormLastDims(x, dims.reduce((n, d) => n * x.shape[d], 1), weight, bias, eps);
 }
 
 /** Machine epsilon of a float dtype: RMSNorm's default eps, as PyTorch's. */

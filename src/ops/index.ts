@@ -6,3 +6,4 @@ export * from './movement.js';
 export * from './linalg.js';
 export * from './conv.js';
 export * from './loss.js';
+export * from './norm.js';

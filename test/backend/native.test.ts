@@ -328,6 +328,38 @@ describe.skipIf(!nativeBackend).each([
       }
     });
 
+    it('layerNorm and layerNormBackward, with and without weight and bias', () => {
+      for (const [rows, cols] of [[1, 17], [5, 130], [300, 64], [2000, 33]]) {
+        const x = randStorage('float32', rows * cols, rows, { scale: 4 });
+        const w = randStorage('float32', cols, cols);
+        const b = randStorage('float32', cols, cols + 1);
+        const g = randStorage('float32', rows * cols, rows + 2);
+        for (const affine of [true, false]) {
+          const [ww, bb] = affine ? [w, b] : [null, null];
+          const fwd = (k: KernelTable): Storage[] => {
+            const out = allocStorage('float32', rows * cols);
+            const mean = allocStorage('float32', rows);
+            const rstd = allocStorage('float32', rows);
+            k.layerNorm(out, mean, rstd, x, ww, bb, rows, cols, 1e-5);
+            return [out, mean, rstd];
+          };
+          const fr = fwd(R);
+          const fn = fwd(N);
+          fr.forEach((t, i) => expectStorageClose(fn[i], t, 1e-5, 1e-5, `layerNorm ${rows}×${cols} output ${i}`));
+          const bwd = (k: KernelTable): Storage[] => {
+            const dx = allocStorage('float32', rows * cols);
+            const dw = allocStorage('float32', cols);
+            const db = allocStorage('float32', cols);
+            k.layerNormBackward(dx, affine ? dw : null, affine ? db : null, g, x, fr[1], fr[2], ww, rows, cols);
+            return [dx, dw, db];
+          };
+          const br = bwd(R);
+          const bn = bwd(N);
+          br.forEach((t, i) => expectStorageClose(bn[i], t, 2e-5 * Math.sqrt(rows), 1e-4, `layerNormBackward ${rows}×${cols} gradient ${i}`));
+        }
+      }
+    });
+
     it('adamStep (Adam and AdamW, ascending too) updates parameter and moments alike', () => {
       for (const [n, h] of [
         [1000, { beta1: 0.9, beta2: 0.999, stepSize: 1e-3 / (1 - 0.9 ** 3), invBc2Sqrt: 1 / Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, l2: 0, shrink: 1 - 1e-5, sign: 1 }],

@@ -24,6 +24,9 @@ export interface NativeAddon {
   cumsum(out: Float32Array, a: Float32Array): void;
   cast(out: ArrayBufferView, a: ArrayBufferView): void;
   adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array): void;
+  /** Null weight/bias are passed as any Float32Array and flagged absent in the block. */
+  layerNorm(out: Float32Array, mean: Float32Array, rstd: Float32Array, x: Float32Array, w: Float32Array, b: Float32Array): void;
+  layerNormBackward(dx: Float32Array, dw: Float32Array, db: Float32Array, g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array): void;
 }
 
 export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };
@@ -34,6 +37,7 @@ const ADDON_PATH = '../../../build/Release/mlpkit_native.node';
 export function loadAddon(): AddonLoad {
   const proc = (globalThis as { process?: NodeJS.Process }).process;
   if (!proc?.versions?.node) return { addon: null, error: 'not running in Node' };
+  if (typeof proc.getBuiltinModule !== 'function') return { addon: null, error: 'needs Node ≥ 20.16 (process.getBuiltinModule)' };
   try {
     const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
     const require = createRequire(import.meta.url);

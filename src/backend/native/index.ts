@@ -121,6 +121,34 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
       }
     },
 
+    layerNorm(out, mean, rstd, x, w, b, rows, cols, eps) {
+      const f32 = (s: Storage | null): boolean => s === null || s instanceof Float32Array;
+      if (out.length > SMALL && cols > 0 && out instanceof Float32Array && mean instanceof Float32Array && rstd instanceof Float32Array && x instanceof Float32Array && f32(w) && f32(b)) {
+        P[0] = rows;
+        P[1] = cols;
+        P[2] = eps;
+        P[3] = w ? 1 : 0;
+        P[4] = b ? 1 : 0;
+        N.layerNorm(out, mean, rstd, x, (w ?? x) as Float32Array, (b ?? x) as Float32Array);
+      } else {
+        ref.layerNorm(out, mean, rstd, x, w, b, rows, cols, eps);
+      }
+    },
+
+    layerNormBackward(dx, dw, db, g, x, mean, rstd, w, rows, cols) {
+      const f32 = (s: Storage | null): boolean => s === null || s instanceof Float32Array;
+      if (dx.length > SMALL && cols > 0 && dx instanceof Float32Array && g instanceof Float32Array && x instanceof Float32Array && mean instanceof Float32Array && rstd instanceof Float32Array && f32(dw) && f32(db) && f32(w)) {
+        P[0] = rows;
+        P[1] = cols;
+        P[2] = dw ? 1 : 0;
+        P[3] = db ? 1 : 0;
+        P[4] = w ? 1 : 0;
+        N.layerNormBackward(dx, (dw ?? dx) as Float32Array, (db ?? dx) as Float32Array, g, x, mean, rstd, (w ?? x) as Float32Array);
+      } else {
+        ref.layerNormBackward(dx, dw, db, g, x, mean, rstd, w, rows, cols);
+      }
+    },
+
     adamStep(p, g, m, v, vmax, h) {
       if (!vmax && p.length > SMALL && p instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) {
         P[0] = h.beta1;

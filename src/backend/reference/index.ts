@@ -274,6 +274,49 @@ const kernels: KernelTable = {
     }
   },
 
+  layerNorm(out, mean, rstd, x, w, b, rows, cols, eps) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let s = 0;
+      for (let j = 0; j < cols; j++) s += x[o + j];
+      const mu = s / cols;
+      let ss = 0;
+      for (let j = 0; j < cols; j++) ss += (x[o + j] - mu) ** 2;
+      const rs = 1 / Math.sqrt(ss / cols + eps);
+      mean[r] = mu;
+      rstd[r] = rs;
+      for (let j = 0; j < cols; j++) out[o + j] = (x[o + j] - mu) * rs * (w ? w[j] : 1) + (b ? b[j] : 0);
+    }
+  },
+
+  layerNormBackward(dx, dw, db, g, x, mean, rstd, w, rows, cols) {
+    const accW = dw ? new Float64Array(cols) : null;
+    const accB = db ? new Float64Array(cols) : null;
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      const mu = mean[r];
+      const rs = rstd[r];
+      let sd = 0;
+      let sdx = 0;
+      for (let j = 0; j < cols; j++) {
+        const xh = (x[o + j] - mu) * rs;
+        const d = g[o + j] * (w ? w[j] : 1);
+        sd += d;
+        sdx += d * xh;
+        if (accW) accW[j] += g[o + j] * xh;
+        if (accB) accB[j] += g[o + j];
+      }
+      sd /= cols;
+      sdx /= cols;
+      for (let j = 0; j < cols; j++) {
+        const xh = (x[o + j] - mu) * rs;
+        dx[o + j] = rs * (g[o + j] * (w ? w[j] : 1) - sd - xh * sdx);
+      }
+    }
+    if (dw && accW) for (let j = 0; j < cols; j++) dw[j] = accW[j];
+    if (db && accB) for (let j = 0; j < cols; j++) db[j] = accB[j];
+  },
+
   adamStep(p, g, m, v, vmax, { beta1: b1, beta2: b2, stepSize, invBc2Sqrt, eps, l2, shrink, sign }) {
     const c1 = 1 - b1;
     const c2 = 1 - b2;
