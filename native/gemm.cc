@@ -24,6 +24,7 @@ constexpr int MR = VL == 16 ? 14 : 6;     // rows: 2·MR accumulators + 3 regist
 constexpr int64_t KC = 256;               // a KC × NR panel of B stays in L1/L2 while A panels stream
 constexpr int64_t MC = MR * 12;           // an MC × KC block of A stays in L2
 constexpr int64_t kPackedB = 1 << 20;     // floats of packed B per column block (4 MiB, in L3)
+constexpr int64_t kTileBFloats = 1 << 17; // floats of B panels one tile sweeps per strip (512 KiB, in L2)
 
 // Products with fewer multiply-adds than this skip packing altogether.
 constexpr double kSmallMacs = 8 * 8 * 8 * 8;
@@ -246,19 +247,21 @@ void tile_task(void* ctx, int64_t t) {
     const int64_t k0 = p * KC, kc = g.k - k0 < KC ? g.k - k0 : KC;
     if (full_end < i1) pack_a(g.A, full_end, i1 - full_end, k0, kc, pa);
     const float* pb = g.pb + k0 * g.panels * NR;
-    for (int64_t q = q0; q < q1; q++) {
-      const int64_t jr = q * NR;
-      const int nr = static_cast<int>(g.nc - jr < NR ? g.nc - jr : NR);
-      const float* bp = pb + jr * kc;
-      float* cq = g.C + g.jc + jr;
-      for (int64_t ir = i0; ir < full_end; ir += MR) {
-        const float* a = g.A.p + ir * g.A.rs + k0 * g.A.cs;
-        if (g.A.cs == 1) micro<true>(kc, a, g.A.rs, bp, cq + ir * g.n, g.n, p > 0, MR, nr);
-        else micro<false>(kc, a, g.A.cs, bp, cq + ir * g.n, g.n, p > 0, MR, nr);
-      }
-      for (int64_t ir = full_end; ir < i1; ir += MR) {
-        const int mr = static_cast<int>(i1 - ir < MR ? i1 - ir : MR);
-        micro<false>(kc, pa + (ir - full_end) * kc, MR, bp, cq + ir * g.n, g.n, p > 0, mr, nr);
+    // Strips outside, panels inside: the MR × kc strip of A (the broadcast
+    // operand, 14 scalar loads per k) stays in L1 while the B panels (two
+    // vector loads per k) stream from L2.
+    for (int64_t ir = i0; ir < i1; ir += MR) {
+      const bool full = ir < full_end;
+      const int mr = static_cast<int>(i1 - ir < MR ? i1 - ir : MR);
+      const float* a = full ? g.A.p + ir * g.A.rs + k0 * g.A.cs : pa + (ir - full_end) * kc;
+      float* crow = g.C + ir * g.n + g.jc;
+      for (int64_t q = q0; q < q1; q++) {
+        const int64_t jr = q * NR;
+        const int nr = static_cast<int>(g.nc - jr < NR ? g.nc - jr : NR);
+        const float* bp = pb + jr * kc;
+        if (full && g.A.cs == 1) micro<true>(kc, a, g.A.rs, bp, crow + jr, g.n, p > 0, MR, nr);
+        else if (full) micro<false>(kc, a, g.A.cs, bp, crow + jr, g.n, p > 0, MR, nr);
+        else micro<false>(kc, a, MR, bp, crow + jr, g.n, p > 0, mr, nr);
       }
     }
   }
@@ -284,6 +287,9 @@ void gemm_one(float* C, const View& A, const View& B, int64_t m, int64_t n, int6
       else if (ntiles * 2 <= g.panels / 4) ntiles *= 2;
       else break;
     }
+    // A tile's B panels (kc × NR floats each) are re-read for every strip: keep them within about half of L2.
+    const int64_t max_panels = kTileBFloats / (KC * NR);
+    if ((g.panels + ntiles - 1) / ntiles > max_panels) ntiles = (g.panels + max_panels - 1) / max_panels;
     g.mt = ((m + mtiles - 1) / mtiles + MR - 1) / MR * MR;
     g.nt = (g.panels + ntiles - 1) / ntiles;
     g.mtiles = (m + g.mt - 1) / g.mt;
