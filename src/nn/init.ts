@@ -50,8 +50,31 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 
 const gen = (o: InitOptions): Generator => o.generator ?? defaultGenerator;
 
+let skipRandomInit = false;
+
+/** False inside `withoutInit`: random initialisers then leave tensors as they are. */
+export const randomInitEnabled = (): boolean => !skipRandomInit;
+
+/**
+ * Build modules without drawing their random initial values (parameters stay
+ * zero and no generator advances): for counting parameters or loading
+ * weights into a large model right after, where drawing ~10⁸ numbers would
+ * dominate.
+ * @example const n = withoutInit(() => models.create('mixer_l16_224')).parameters().length;
+ */
+export function withoutInit<T>(fn: () => T): T {
+  const prev = skipRandomInit;
+  skipRandomInit = true;
+  try {
+    return fn();
+  } finally {
+    skipRandomInit = prev;
+  }
+}
+
 /** Uniform in [low, high). */
 export function uniform_(t: Tensor, low = 0, high = 1, opts: InitOptions = {}): Tensor {
+  if (skipRandomInit) return t;
   const g = gen(opts);
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = low + (high - low) * g.random();
@@ -60,6 +83,7 @@ export function uniform_(t: Tensor, low = 0, high = 1, opts: InitOptions = {}): 
 
 /** Normal with the given mean and standard deviation. */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
+  if (skipRandomInit) return t;
   const g = gen(opts);
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = mean + std * g.normal();
@@ -141,6 +165,7 @@ export function truncNormal_(t: Tensor, opts: TruncNormalOptions = {}): Tensor {
   const { mean = 0, std = 1, a = -2, b = 2 } = opts;
   if (!(a < b)) throw new Error(`truncNormal_: need a < b, got a = ${a}, b = ${b}`);
   if (!(std > 0)) throw new Error(`truncNormal_: std must be positive, got ${std}`);
+  if (skipRandomInit) return t;
   const g = gen(opts);
   // Uniform on the CDF values of the cut points, mapped back through the
   // inverse CDF: Φ⁻¹(p) = √2·erfinv(2p − 1).

@@ -18,7 +18,7 @@
 import { Dropout } from '../../nn/dropout.js';
 import { GELU } from '../../nn/activation.js';
 import { Conv2d } from '../../nn/conv.js';
-import { computeFans, normalCdf, truncNormal_, type InitOptions } from '../../nn/init.js';
+import { computeFans, normalCdf, randomInitEnabled, truncNormal_, type InitOptions } from '../../nn/init.js';
 import { Identity, Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { Parameter } from '../../nn/parameter.js';
@@ -215,6 +215,7 @@ export function truncNormalFast_(t: Tensor, { mean = 0, std = 1, a = -2, b = 2, 
   if (!(a < b)) throw new Error(`truncNormalFast_: need a < b, got a = ${a}, b = ${b}`);
   if (!(std > 0)) throw new Error(`truncNormalFast_: std must be positive, got ${std}`);
   if (normalCdf((b - mean) / std) - normalCdf((a - mean) / std) < 0.5) return truncNormal_(t, { mean, std, a, b, generator });
+  if (!randomInitEnabled()) return t;
   const d = t.data;
   for (let i = 0; i < d.length; i++) {
     let v: number;
