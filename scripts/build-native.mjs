@@ -20,13 +20,15 @@ if (process.env.MLPKIT_SKIP_NATIVE === '1') {
   process.exit(0);
 }
 
-// npm tells its scripts where its bundled node-gyp is; elsewhere use the one on PATH.
-const gyp = process.env.npm_config_node_gyp;
+// npm tells its scripts where its bundled node-gyp is; run directly, look for
+// npm's copy beside this node, then for node-gyp on PATH.
+const prefix = join(dirname(process.execPath), '..');
+const bundled = join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+const gyp = process.env.npm_config_node_gyp || (existsSync(bundled) ? bundled : null);
 const cmd = gyp ? process.execPath : 'node-gyp';
 const args = gyp ? [gyp] : [];
 args.push('rebuild', '--jobs=max', '--loglevel=warn');
 // Use the headers installed beside this node (no download) unless npm already names a nodedir.
-const prefix = join(dirname(process.execPath), '..');
 if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
   args.push(`--nodedir=${prefix}`);
 }
