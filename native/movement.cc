@@ -1,5 +1,7 @@
 #include "movement.h"
 
+#include "pool.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -44,26 +46,87 @@ int64_t collapse(Strided& s, int nops) {
 
 namespace {
 
-// Visit every row of a collapsed view: fn(pos, off1, len, stride1), pos the
+/** Rows (innermost-dim runs) of a collapsed view. */
+int64_t row_count(const Strided& s) {
+  int64_t rows = 1;
+  for (int d = 0; d < s.nd - 1; d++) rows *= s.shape[d];
+  return rows;
+}
+
+// Visit rows [r0, r1) of a collapsed view: fn(pos, off1, len, stride1), pos the
 // row-major index of the row start and off1 operand 1's offset.
 template <class Fn>
-void rows2(const Strided& s, int64_t base, Fn fn) {
+void rows2(const Strided& s, int64_t base, int64_t r0, int64_t r1, Fn fn) {
   const int nd = s.nd;
   const int64_t len = s.shape[nd - 1];
   const int64_t st = s.strides[1][nd - 1];
   int64_t idx[kMaxDims] = {};
   int64_t off = base;
-  for (int64_t pos = 0;; pos += len) {
-    fn(pos, off, len, st);
-    int d = nd - 2;
-    for (; d >= 0; d--) {
+  int64_t r = r0;
+  for (int d = nd - 2; d >= 0; d--) {
+    idx[d] = r % s.shape[d];
+    r /= s.shape[d];
+    off += idx[d] * s.strides[1][d];
+  }
+  for (int64_t row = r0; row < r1; row++) {
+    fn(row * len, off, len, st);
+    for (int d = nd - 2; d >= 0; d--) {
       off += s.strides[1][d];
       if (++idx[d] < s.shape[d]) break;
       off -= s.strides[1][d] * s.shape[d];
       idx[d] = 0;
     }
-    if (d < 0) return;
   }
+}
+
+template <class Fn>
+void rows2(const Strided& s, int64_t base, Fn fn) {
+  rows2(s, base, 0, row_count(s), fn);
+}
+
+/**
+ * Run fn(r0, r1) over row ranges of `s`, split among threads when the view is
+ * large (each row range is independent: the caller guarantees that rows write
+ * disjoint elements).
+ */
+template <class Fn>
+void for_row_ranges(const Strided& s, Fn fn) {
+  const int64_t rows = row_count(s);
+  const double elems = static_cast<double>(rows) * s.shape[s.nd - 1];
+  struct Ctx {
+    Fn* fn;
+    int64_t rows, ntasks;
+  } ctx{&fn, rows, pool_tasks_for(elems, 1 << 16, rows)};
+  if (ctx.ntasks <= 1) return fn(0, rows);
+  pool_for(ctx.ntasks, [](void* c, int64_t i) {
+    auto* x = static_cast<Ctx*>(c);
+    int64_t r0, r1;
+    pool_chunk(x->rows, i, x->ntasks, 1, &r0, &r1);
+    if (r1 > r0) (*x->fn)(r0, r1);
+  }, &ctx);
+}
+
+/** True when no two positions of the view reach the same element of operand 1 (e.g. a permutation). */
+bool injective(const Strided& s) {
+  int order[kMaxDims];
+  for (int d = 0; d < s.nd; d++) order[d] = d;
+  // Sort dims by |stride|; each must step past everything the smaller ones span.
+  auto mag = [&](int d) { return s.strides[1][d] < 0 ? -s.strides[1][d] : s.strides[1][d]; };
+  for (int i = 1; i < s.nd; i++) {
+    for (int j = i; j > 0 && mag(order[j]) < mag(order[j - 1]); j--) {
+      const int t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  }
+  int64_t span = 0;  // largest offset reachable with the dims seen so far
+  for (int i = 0; i < s.nd; i++) {
+    const int d = order[i];
+    if (s.shape[d] == 1) continue;
+    if (mag(d) <= span) return false;
+    span += mag(d) * (s.shape[d] - 1);
+  }
+  return true;
 }
 
 template <class T>
@@ -75,17 +138,20 @@ void copy_t(T* out, const T* a, int64_t offset, Strided& s) {
     st *= s.shape[d];
   }
   if (collapse(s, 2) == 0) return;
-  rows2(s, offset, [&](int64_t pos, int64_t off, int64_t len, int64_t stride) {
-    T* o = out + pos;
-    const T* p = a + off;
-    if (stride == 1) {
-      memcpy(o, p, static_cast<size_t>(len) * sizeof(T));
-    } else if (stride == 0) {
-      const T v = *p;
-      for (int64_t i = 0; i < len; i++) o[i] = v;
-    } else {
-      for (int64_t i = 0; i < len; i++) o[i] = p[i * stride];
-    }
+  // Each row writes its own part of the contiguous output, so rows may run in parallel.
+  for_row_ranges(s, [&](int64_t r0, int64_t r1) {
+    rows2(s, offset, r0, r1, [&](int64_t pos, int64_t off, int64_t len, int64_t stride) {
+      T* o = out + pos;
+      const T* p = a + off;
+      if (stride == 1) {
+        memcpy(o, p, static_cast<size_t>(len) * sizeof(T));
+      } else if (stride == 0) {
+        const T v = *p;
+        for (int64_t i = 0; i < len; i++) o[i] = v;
+      } else {
+        for (int64_t i = 0; i < len; i++) o[i] = p[i * stride];
+      }
+    });
   });
 }
 
@@ -157,11 +223,17 @@ void strided_scatter_add_f32(float* out, int64_t offset, Strided s, const float*
     st *= s.shape[d];
   }
   if (collapse(s, 2) == 0) return;
-  rows2(s, offset, [&](int64_t pos, int64_t off, int64_t len, int64_t stride) {
-    float* o = out + off;
-    const float* p = src + pos;
-    for (int64_t i = 0; i < len; i++) o[i * stride] += p[i];
-  });
+  auto rows = [&](int64_t r0, int64_t r1) {
+    rows2(s, offset, r0, r1, [&](int64_t pos, int64_t off, int64_t len, int64_t stride) {
+      float* o = out + off;
+      const float* p = src + pos;
+      for (int64_t i = 0; i < len; i++) o[i * stride] += p[i];
+    });
+  };
+  // Overlapping windows must accumulate in order, on one thread; a view that
+  // reaches each element once (the adjoint of a transpose, a slice) can be split.
+  if (injective(s)) for_row_ranges(s, rows);
+  else rows(0, row_count(s));
 }
 
 bool gather(int elsize, void* out, const void* a, size_t alen, const int32_t* idx, Strided s, int64_t axis_stride) {

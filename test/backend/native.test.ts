@@ -291,6 +291,17 @@ describe.skipIf(!nativeBackend).each([
       }
     });
 
+    it('large transposes and their adjoint take the threaded path; overlapping scatters stay ordered', () => {
+      const a = randStorage('float32', 400 * 500, 21);
+      both(N, () => allocStorage('float32', 400 * 500), (k, o) => k.stridedCopy(o, [500, 400], a, [1, 500], 0), 0, 0, 'transpose 400×500');
+      both(N, () => allocStorage('float32', 400 * 500), (k, o) => k.stridedCopy(o, [20, 500, 20], a, [20, 400, 1], 0), 0, 0, 'permute 3-d');
+      const init = (): Storage => randStorage('float32', 400 * 500, 22);
+      both(N, init, (k, o) => k.stridedScatterAdd(o, [1, 500], 0, a, [500, 400]), 0, 0, 'scatterAdd of a transpose');
+      // Windows of 300 with step 1 overlap heavily: 199,701 × 300 positions onto 200,000 elements.
+      const src = randStorage('float32', 1000 * 300, 23);
+      both(N, init, (k, o) => k.stridedScatterAdd(o, [1, 1], 0, src, [1000, 300]), 1e-5, 1e-5, 'overlapping scatterAdd');
+    });
+
     it('gather and scatterAdd along each axis', () => {
       const aShape = [4, 5, 6];
       const a = randStorage('float32', 120, 5);
