@@ -3,7 +3,7 @@
  * that peak RSS is per task). Backend and threads come from MLPKIT_BACKEND and
  * MLPKIT_THREADS, exactly as a user would set them.
  */
-import { AdamW, crossEntropy, getBackend, noGrad, randint, randn, manualSeed } from '../dist/index.js';
+import { AdamW, crossEntropy, getBackend, nativeInfo, noGrad, randint, randn, manualSeed } from '../dist/index.js';
 import { buildMlp, Mixer, MLP_BATCH, MIXER_BATCH, MIXER } from './models.mjs';
 import { median, now, runWorker, timeReps } from './timing.mjs';
 
@@ -39,6 +39,7 @@ const handlers = {
   micro(task) {
     return {
       backend: getBackend().name,
+      native: nativeInfo(),
       gemm: gemm(task),
       overheadUs: overhead(false, task.overheadBudgetMs),
       overheadGradUs: overhead(true, task.overheadBudgetMs),

@@ -21,6 +21,7 @@ export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 export * from './ops/index.js';
 export { getBackend, setBackend, listBackends, registerBackend, withBackend } from './backend/index.js';
+export { nativeInfo, setNativeThreads } from './backend/native/index.js';
 export type { Backend, KernelTable, Primitive } from './backend/index.js';
 export { VERSION } from './version.js';
 export * as io from './io/index.js';
