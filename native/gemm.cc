@@ -121,12 +121,17 @@ MLPK_INLINE void store_tile(const vf* c0, const vf* c1, float* C, int64_t ldc, b
     }
     return;
   }
-  for (int i = 0; i < mr; i++) {
-    float tile[NR];
-    vstore(tile, c0[i]);
-    vstore(tile + VL, c1[i]);
-    float* row = C + i * ldc;
-    for (int j = 0; j < nr; j++) row[j] = accumulate ? row[j] + tile[j] : tile[j];
+  // Unrolled with constant indices so the accumulators stay in registers
+  // (indexing them with a run-time row would force them all to the stack).
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++) {
+    if (i < mr) {
+      float tile[NR];
+      vstore(tile, c0[i]);
+      vstore(tile + VL, c1[i]);
+      float* row = C + i * ldc;
+      for (int j = 0; j < nr; j++) row[j] = accumulate ? row[j] + tile[j] : tile[j];
+    }
   }
 }
 
