@@ -167,6 +167,10 @@ export async function runForecast(o: ForecastOptions): Promise<ForecastResult> {
   manualSeed(seed);
 
   const userConfig = { ...(o.config ?? {}) };
+  const shapeKeys = [fam.keys.seqLen, fam.keys.predLen, ...fam.keys.channels].filter((k) => k in userConfig);
+  if (shapeKeys.length) {
+    throw new Error(`${shapeKeys.join(', ')} come${shapeKeys.length > 1 ? '' : 's'} from the data: set the look-back and horizon with --seq-len and --pred-len, the channels follow the data set`);
+  }
   const freqKey = fam.keys.freq;
   const freq = (freqKey ? (userConfig[freqKey] ?? entry.defaults[freqKey]) : null) as TimeFreq | null;
   const t0 = performance.now();
@@ -187,6 +191,7 @@ export async function runForecast(o: ForecastOptions): Promise<ForecastResult> {
   const nParams = params.reduce((s, p) => s + p.size, 0);
   const optimizer = makeOptimizer(r, params);
   const train = new DataLoader(data.train, { batchSize: r.batchSize, shuffle: true, dropLast: r.dropLastTrain, seed: seed + 1 });
+  if (train.length === 0) throw new Error(`${data.name}: ${data.train.length} training windows do not fill one batch of ${r.batchSize} (lower --batch-size)`);
   const scheduler = makeScheduler(r, optimizer, train.length);
   const runDir = o.runDir ?? join('runs', `${o.model}-${data.name.replace(/[^A-Za-z0-9_.-]+/g, '_')}-${seqLen}-${predLen}`);
   mkdirSync(runDir, { recursive: true });

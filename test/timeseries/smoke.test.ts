@@ -84,6 +84,7 @@ describe('forecast task', () => {
 
   it('rejects a non-forecasting model and a missing --data', async () => {
     await expect(runForecast({ model: 'mlp', data: 'ETTh1' })).rejects.toThrow(/model 'mlp' \(family mlp\) is not a forecasting model/);
+    await expect(runForecast({ model: 'tsmixer', data: 'x.csv', config: { seqLen: 336 } })).rejects.toThrow(/seqLen comes from the data: set the look-back and horizon with --seq-len and --pred-len/);
     expect(() => parseForecastArgs(['--model', 'tsmixer'])).toThrow(/--data is required/);
     expect(() => parseForecastArgs(['--model', 'tsmixer', '--data', 'ETTh1', '--drop-last-test', 'maybe'])).toThrow(/--drop-last-test must be true or false/);
   });

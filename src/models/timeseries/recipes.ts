@@ -4,7 +4,8 @@
  * forecasting data set's shape maps onto each model's config keys.
  *
  * - TSMixer (google-research run.py, Keras): Adam lr 1e-4 with Keras's eps
- *   1e-7, batch 32, up to 100 epochs, early stopping on validation MSE with
+ *   1e-7 (Keras adds it to √v before the bias correction; the difference fades
+ *   within the first few hundred steps), batch 32, up to 100 epochs, early stopping on validation MSE with
  *   patience 5, best-validation weights for the test, constant learning rate.
  * - PatchTSMixer (granite-tsfm getting-started notebook, HF Trainer): AdamW
  *   lr 1e-4 without weight decay, linear decay to 0 over 100 epochs, gradient
