@@ -26,6 +26,7 @@ export type { Backend, KernelTable, Primitive } from './backend/index.js';
 export { VERSION } from './version.js';
 export * as io from './io/index.js';
 export * as data from './data/index.js';
+export * as timeseries from './data/timeseries/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export { Module, Parameter, Sequential, Linear } from './nn/index.js';

@@ -19,3 +19,4 @@ export type { ConfigValue, ModelConfig, ModelEntry, RegisteredModel } from './re
 export { MlpClassifier } from './mlp.js';
 export type { MlpConfig, MlpActivation } from './mlp.js';
 export * as vision from './vision/index.js';
+export * as timeseries from './timeseries/index.js';
