@@ -136,15 +136,15 @@ MLPK_INLINE void store_tile(const vf* c0, const vf* c1, float* C, int64_t ldc, b
 }
 
 /**
- * C[0:mr, 0:nr] (+)= A (MR × kc) · Bpanel (kc × NR), with A(i, k) at
+ * C[0:mr, 0:nr] (+)= A (MR × kc) · B (kc × NR, rows ldb apart: NR when packed), with A(i, k) at
  * A[i·si + k·sk]: a packed panel (si = 1, sk = MR), or A read in place when
  * its layout allows — transposed storage (si = 1, sk = lda) or row-major rows
  * (si = lda, sk = 1). In-place reads skip packing, which costs as much as the
  * arithmetic when C has few columns (the token-mixing products of a Mixer).
  */
 template <bool kRows>
-void micro(int64_t kc, const float* __restrict A, int64_t lda, const float* __restrict B, float* C, int64_t ldc,
-           bool accumulate, int mr, int nr) {
+void micro(int64_t kc, const float* __restrict A, int64_t lda, const float* __restrict B, int64_t ldb, float* C,
+           int64_t ldc, bool accumulate, int mr, int nr) {
   vf c0[MR], c1[MR];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++) c0[i] = c1[i] = vf{};
@@ -160,7 +160,7 @@ void micro(int64_t kc, const float* __restrict A, int64_t lda, const float* __re
         c0[i] += a * b0;
         c1[i] += a * b1;
       }
-      B += NR;
+      B += ldb;
     }
   } else {
     for (int64_t k = 0; k < kc; k++) {
@@ -172,7 +172,7 @@ void micro(int64_t kc, const float* __restrict A, int64_t lda, const float* __re
         c1[i] += a * b1;
       }
       A += lda;
-      B += NR;
+      B += ldb;
     }
   }
   store_tile(c0, c1, C, ldc, accumulate, mr, nr);
@@ -227,6 +227,7 @@ struct Block {
   int64_t panel_groups;  // B packing tasks per k block
   int64_t mt, nt, mtiles, ntiles;
   float* pb;
+  bool b_in_place;  // full panels read straight from row-major B
 };
 
 void pack_b_task(void* ctx, int64_t t) {
@@ -235,7 +236,8 @@ void pack_b_task(void* ctx, int64_t t) {
   const int64_t k0 = p * KC, kc = g.k - k0 < KC ? g.k - k0 : KC;
   int64_t q0, q1;
   mlpk::pool_chunk(g.panels, grp, g.panel_groups, 1, &q0, &q1);
-  pack_b(g.B, k0, kc, g.jc, g.nc, q0, q1, g.pb + k0 * g.panels * NR);
+  if (g.b_in_place && q0 < g.nc / NR) q0 = g.nc / NR;  // only a ragged last panel needs packing
+  if (q0 < q1) pack_b(g.B, k0, kc, g.jc, g.nc, q0, q1, g.pb + k0 * g.panels * NR);
 }
 
 void tile_task(void* ctx, int64_t t) {
@@ -268,10 +270,12 @@ void tile_task(void* ctx, int64_t t) {
       for (int64_t q = q0; q < q1; q++) {
         const int64_t jr = q * NR;
         const int nr = static_cast<int>(g.nc - jr < NR ? g.nc - jr : NR);
-        const float* bp = pb + jr * kc;
-        if (full && g.A.cs == 1) micro<true>(kc, a, g.A.rs, bp, crow + jr, g.n, p > 0, MR, nr);
-        else if (full) micro<false>(kc, a, g.A.cs, bp, crow + jr, g.n, p > 0, MR, nr);
-        else micro<false>(kc, a, MR, bp, crow + jr, g.n, p > 0, mr, nr);
+        const bool direct = g.b_in_place && nr == NR;
+        const float* bp = direct ? g.B.p + k0 * g.B.rs + g.jc + jr : pb + jr * kc;
+        const int64_t ldb = direct ? g.B.rs : NR;
+        if (full && g.A.cs == 1) micro<true>(kc, a, g.A.rs, bp, ldb, crow + jr, g.n, p > 0, MR, nr);
+        else if (full) micro<false>(kc, a, g.A.cs, bp, ldb, crow + jr, g.n, p > 0, MR, nr);
+        else micro<false>(kc, a, MR, bp, ldb, crow + jr, g.n, p > 0, mr, nr);
       }
     }
   }
@@ -284,7 +288,11 @@ void gemm_one(float* C, const View& A, const View& B, int64_t m, int64_t n, int6
   int64_t nc_max = kPackedB / k / NR * NR;
   if (nc_max < NR) nc_max = NR;
   for (int64_t jc = 0; jc < n; jc += nc_max) {
-    Block g{A, B, C, m, n, k, jc, n - jc < nc_max ? n - jc : nc_max, 0, (k + KC - 1) / KC, 1, 0, 0, 0, 0, nullptr};
+    Block g{A, B, C, m, n, k, jc, n - jc < nc_max ? n - jc : nc_max, 0, (k + KC - 1) / KC, 1, 0, 0, 0, 0, nullptr, false};
+    // With few rows, each B element serves only m multiply-adds: packing it
+    // (write, then read back) would cost a good part of that, so a row-major
+    // B is read in place (its rows are contiguous runs of NR floats).
+    g.b_in_place = B.cs == 1 && m <= MC;
     g.panels = (g.nc + NR - 1) / NR;
     g.pb = grow(&t_pack_b, &t_pack_b_cap, g.panels * NR * k);
     // Tiles: MC-row strips over the full width; with threads, cut them finer
