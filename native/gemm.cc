@@ -246,14 +246,15 @@ void tile_task(void* ctx, int64_t t) {
   const int64_t i1 = i0 + g.mt < g.m ? i0 + g.mt : g.m, q1 = q0 + g.nt < g.panels ? q0 + g.nt : g.panels;
   if (i0 >= i1 || q0 >= q1) return;
   float* pa = grow(&t_pack_a, &t_pack_a_cap, g.mt * KC);
-  // A strip is read in place (row-major or transposed A) only when at most two
-  // B panels use it — C narrow, as in a Mixer's token MLP — where packing would
-  // cost as much as the arithmetic. Otherwise it is packed into MR·kc
-  // contiguous floats: read in place, its MR rows sit lda apart, and with lda
-  // a multiple of 1 KiB (1024³, 2048³) they all fall into the same L1 sets and
-  // evict each other; a transposed strip spans kc cache lines. The ragged last
-  // strip is always packed.
-  const bool in_place = (g.A.cs == 1 || g.A.rs == 1) && q1 - q0 <= 2;
+  // A strip is read in place when few B panels reuse it, so that packing it
+  // would cost a good share of the arithmetic: up to 8 panels for a row-major
+  // A — unless its rows sit a multiple of 4 KiB apart (lda a multiple of 1024
+  // floats: 1024³, 2048³), where all MR rows fall into the same L1 sets and
+  // evict each other — and up to 2 for a transposed one (its strip spans kc
+  // cache lines). Otherwise it is packed into MR·kc contiguous floats; the
+  // ragged last strip always is.
+  const bool rows_apart_ok = g.A.cs == 1 && g.A.rs % 1024 != 0;  // row-major, rows not 4 KiB-aliased
+  const bool in_place = (rows_apart_ok && q1 - q0 <= 8) || ((g.A.cs == 1 || g.A.rs == 1) && q1 - q0 <= 2);
   const int64_t full_end = in_place ? i0 + (i1 - i0) / MR * MR : i0;
   for (int64_t p = 0; p < g.kblocks; p++) {
     const int64_t k0 = p * KC, kc = g.k - k0 < KC ? g.k - k0 : KC;
