@@ -109,9 +109,9 @@ def poolformer_init(model, layer_scale):
 
 # The registered small variants' defaults (src/models/vision/*.ts).
 MODELS = {
-    'mixer_tiny_28': lambda: mixer_init(ref.MlpMixer(ref.MixerBlock, lambda d: nn.LayerNorm(d, eps=1e-6), img=28, patch=4, in_chans=1, blocks=4, dim=64, classes=10)),
-    'gmlp_tiny_28': lambda: mixer_init(ref.MlpMixer(ref.SpatialGatingBlock, lambda d: nn.LayerNorm(d, eps=1e-6), img=28, patch=4, in_chans=1, blocks=4, dim=64, classes=10)),
-    'resmlp_tiny_28': lambda: mixer_init(ref.MlpMixer(lambda d, s: resmlp(d, s, 0.1), ref.Affine, img=28, patch=4, in_chans=1, blocks=4, dim=64, classes=10)),
+    'mixer_tiny_28': lambda: mixer_init(ref.MlpMixer(ref.MixerBlock, lambda d: nn.LayerNorm(d, eps=1e-6), img=28, patch=7, in_chans=1, blocks=4, dim=128, classes=10)),
+    'gmlp_tiny_28': lambda: mixer_init(ref.MlpMixer(ref.SpatialGatingBlock, lambda d: nn.LayerNorm(d, eps=1e-6), img=28, patch=7, in_chans=1, blocks=4, dim=128, classes=10)),
+    'resmlp_tiny_28': lambda: mixer_init(ref.MlpMixer(lambda d, s: resmlp(d, s, 0.1), ref.Affine, img=28, patch=7, in_chans=1, blocks=4, dim=128, classes=10)),
     'poolformer_tiny_28': lambda: poolformer_init(ref.PoolFormer([1, 1, 3, 1], [24, 48, 96, 160], [True] * 4, 10, in_chans=1), 1e-5),
     'scaling_mlp_tiny_28': lambda: ref.BottleneckMLP(784, 10, [[1024, 256]] * 4),
 }

@@ -112,9 +112,9 @@ function registerGmlp(name: string, description: string, overrides: Partial<MlpM
 registerGmlp('gmlp_ti16_224', 'gMLP-Ti: 30 blocks, 128 wide, hidden 768, 16×16 patches (6M parameters)', { embedDim: 128 });
 registerGmlp('gmlp_s16_224', 'gMLP-S: 30 blocks, 256 wide, hidden 1536, 16×16 patches (19.4M parameters)', { embedDim: 256 });
 registerGmlp('gmlp_b16_224', 'gMLP-B: 30 blocks, 512 wide, hidden 3072, 16×16 patches (73M parameters)', { embedDim: 512 });
-registerGmlp('gmlp_tiny_28', 'gMLP for 28×28×1 images: 4×4 patches (49 tokens), 4 blocks, 64 wide, hidden 384', {
-  numClasses: 10, imgSize: 28, inChans: 1, patchSize: 4, numBlocks: 4, embedDim: 64,
+registerGmlp('gmlp_tiny_28', 'gMLP for 28×28×1 images: 7×7 patches (16 tokens), 4 blocks, 128 wide, hidden 768', {
+  numClasses: 10, imgSize: 28, inChans: 1, patchSize: 7, numBlocks: 4, embedDim: 128,
 });
-registerGmlp('gmlp_tiny_32', 'gMLP for 32×32×3 images: 4×4 patches (64 tokens), 4 blocks, 64 wide, hidden 384', {
-  numClasses: 10, imgSize: 32, inChans: 3, patchSize: 4, numBlocks: 4, embedDim: 64,
+registerGmlp('gmlp_tiny_32', 'gMLP for 32×32×3 images: 4×4 patches (64 tokens), 4 blocks, 128 wide, hidden 768', {
+  numClasses: 10, imgSize: 32, inChans: 3, patchSize: 4, numBlocks: 4, embedDim: 128,
 });

@@ -232,9 +232,9 @@ registerMixer('mixer_b16_224', 'Mixer-B/16: 12 blocks, 768 wide, 16×16 patches 
 registerMixer('mixer_l32_224', 'Mixer-L/32: 24 blocks, 1024 wide, 32×32 patches (206M parameters)', { patchSize: 32, numBlocks: 24, embedDim: 1024 });
 registerMixer('mixer_l16_224', 'Mixer-L/16: 24 blocks, 1024 wide, 16×16 patches (208M parameters)', { patchSize: 16, numBlocks: 24, embedDim: 1024 });
 // Small variants for 28×28 grey images (MNIST, Fashion-MNIST) and 32×32 colour images (CIFAR).
-registerMixer('mixer_tiny_28', 'Mixer for 28×28×1 images: 4×4 patches (49 tokens), 4 blocks, 64 wide', {
-  numClasses: 10, imgSize: 28, inChans: 1, patchSize: 4, numBlocks: 4, embedDim: 64,
+registerMixer('mixer_tiny_28', 'Mixer for 28×28×1 images: 7×7 patches (16 tokens), 4 blocks, 128 wide', {
+  numClasses: 10, imgSize: 28, inChans: 1, patchSize: 7, numBlocks: 4, embedDim: 128,
 });
-registerMixer('mixer_tiny_32', 'Mixer for 32×32×3 images: 4×4 patches (64 tokens), 4 blocks, 64 wide', {
-  numClasses: 10, imgSize: 32, inChans: 3, patchSize: 4, numBlocks: 4, embedDim: 64,
+registerMixer('mixer_tiny_32', 'Mixer for 32×32×3 images: 4×4 patches (64 tokens), 4 blocks, 128 wide', {
+  numClasses: 10, imgSize: 32, inChans: 3, patchSize: 4, numBlocks: 4, embedDim: 128,
 });

@@ -91,9 +91,9 @@ registerResMlp('resmlp_12_224', 'ResMLP-S12: 12 blocks, 384 wide, 16×16 patches
 registerResMlp('resmlp_24_224', 'ResMLP-S24: 24 blocks, 384 wide, 16×16 patches (30.0M parameters)', { numBlocks: 24, initValues: 1e-5 });
 registerResMlp('resmlp_36_224', 'ResMLP-36: 36 blocks, 384 wide, 16×16 patches (44.7M parameters)', { numBlocks: 36, initValues: 1e-6 });
 registerResMlp('resmlp_big_24_224', 'ResMLP-B24: 24 blocks, 768 wide, 8×8 patches (129.1M parameters)', { patchSize: 8, numBlocks: 24, embedDim: 768, initValues: 1e-6 });
-registerResMlp('resmlp_tiny_28', 'ResMLP for 28×28×1 images: 4×4 patches (49 tokens), 4 blocks, 64 wide', {
-  numClasses: 10, imgSize: 28, inChans: 1, patchSize: 4, numBlocks: 4, embedDim: 64, initValues: 0.1,
+registerResMlp('resmlp_tiny_28', 'ResMLP for 28×28×1 images: 7×7 patches (16 tokens), 4 blocks, 128 wide', {
+  numClasses: 10, imgSize: 28, inChans: 1, patchSize: 7, numBlocks: 4, embedDim: 128, initValues: 0.1,
 });
-registerResMlp('resmlp_tiny_32', 'ResMLP for 32×32×3 images: 4×4 patches (64 tokens), 4 blocks, 64 wide', {
-  numClasses: 10, imgSize: 32, inChans: 3, patchSize: 4, numBlocks: 4, embedDim: 64, initValues: 0.1,
+registerResMlp('resmlp_tiny_32', 'ResMLP for 32×32×3 images: 4×4 patches (64 tokens), 4 blocks, 128 wide', {
+  numClasses: 10, imgSize: 32, inChans: 3, patchSize: 4, numBlocks: 4, embedDim: 128, initValues: 0.1,
 });
