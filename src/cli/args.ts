@@ -14,6 +14,25 @@ export function parse(command: string, args: string[], options: Options, allowPo
   }
 }
 
+/** Options every training task takes (`mlpkit train`, classification and forecasting alike). */
+export const TRAINING_OPTIONS = {
+  model: { type: 'string' },
+  data: { type: 'string' },
+  config: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  schedule: { type: 'string' },
+  'grad-clip': { type: 'string' },
+  patience: { type: 'string' },
+  seed: { type: 'string' },
+  'run-dir': { type: 'string' },
+  resume: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} as const;
+
 export function num(values: Record<string, unknown>, key: string, fallback: number): number {
   const v = values[key];
   if (v === undefined) return fallback;

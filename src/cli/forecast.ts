@@ -25,7 +25,7 @@ import { Adam, AdamW, LambdaLR, OneCycleLR, type LRScheduler, type Optimizer } f
 import { Generator, manualSeed } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { evaluate, fit } from '../train/fit.js';
-import { collectSets, int, modelConfig, num, parse } from './args.js';
+import { collectSets, int, modelConfig, num, parse, TRAINING_OPTIONS } from './args.js';
 
 export interface ForecastOptions {
   /** Registered model: tsmixer, tsmixer_rev_in, patchtsmixer, timemixer. */
@@ -273,30 +273,16 @@ export const FORECAST_USAGE = [
 ].join('\n');
 
 const options = {
+  ...TRAINING_OPTIONS,
   task: { type: 'string' },
-  model: { type: 'string' },
-  data: { type: 'string' },
   'data-dir': { type: 'string' },
   'seq-len': { type: 'string' },
   'pred-len': { type: 'string' },
-  config: { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  lr: { type: 'string' },
-  optimizer: { type: 'string' },
-  'weight-decay': { type: 'string' },
   'adam-eps': { type: 'string' },
-  schedule: { type: 'string' },
   'pct-start': { type: 'string' },
-  'grad-clip': { type: 'string' },
-  patience: { type: 'string' },
   'drop-last-train': { type: 'string' },
   'drop-last-test': { type: 'string' },
-  seed: { type: 'string' },
-  'run-dir': { type: 'string' },
-  resume: { type: 'boolean' },
   'plot-windows': { type: 'string' },
-  quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -17,7 +17,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
 import { evaluate, fit } from '../train/fit.js';
 import type { Command } from './command.js';
-import { collectSets, int, modelConfig, num, parse, readJson } from './args.js';
+import { collectSets, int, modelConfig, num, parse, readJson, TRAINING_OPTIONS } from './args.js';
 import { formatCount } from './models.js';
 import { FORECAST_USAGE, forecastTask } from './forecast.js';
 
@@ -43,24 +43,10 @@ function adaptInput(x: Tensor, entry: models.ModelEntry, config: models.ModelCon
 }
 
 const trainOptions = {
-  model: { type: 'string' },
-  data: { type: 'string' },
-  config: { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  lr: { type: 'string' },
-  optimizer: { type: 'string' },
-  'weight-decay': { type: 'string' },
-  schedule: { type: 'string' },
+  ...TRAINING_OPTIONS,
   'warmup-epochs': { type: 'string' },
   'label-smoothing': { type: 'string' },
-  'grad-clip': { type: 'string' },
   'val-size': { type: 'string' },
-  patience: { type: 'string' },
-  seed: { type: 'string' },
-  'run-dir': { type: 'string' },
-  resume: { type: 'boolean' },
-  quiet: { type: 'boolean' },
 } as const;
 
 function makeOptimizer(name: string, params: Tensor[], lr: number, wd: number): Optimizer {
