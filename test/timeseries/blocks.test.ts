@@ -1,6 +1,6 @@
 /** Shared time-series blocks and single mixer blocks against PyTorch re-implementations of the reference math. */
 import { describe, expect, it } from 'vitest';
-import { tensor, withBackend, cat, type Tensor } from '../../src/index.js';
+import { cat, Generator, gradcheck, randn, tensor, withBackend, type Tensor } from '../../src/index.js';
 import {
   FeatureMixerBlock,
   PastDecomposableMixing,
@@ -122,5 +122,32 @@ describe.each(BACKENDS)('time-series blocks (%s)', (backend) => {
     const c = F.pdm;
     const m = new PastDecomposableMixing(c.config as unknown as TimeMixerConfig);
     replay(m, c, (xs) => cat(m.forward(xs as Tensor[]).map((o) => o.reshape([-1])), 0), TOL);
+  }));
+});
+
+describe('time-series blocks: finite differences (float64, reference backend)', () => {
+  const r = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', generator: new Generator(seed) }).requiresGrad_();
+  const run = (fn: () => void) => () => withBackend('reference', fn);
+
+  it('moving average (prefix sums) and decomposition', run(() => {
+    expect(gradcheck((x) => movingAverage(x, 5), [r([2, 9, 3], 1)])).toBe(true);
+    expect(gradcheck((x) => movingAverage(x, 4), [r([1, 6, 2], 2)])).toBe(true);
+  }));
+
+  it('patchify (strided view) and window scaling', run(() => {
+    const c = { contextLength: 11, patchLength: 4, patchStride: 3 };
+    expect(gradcheck((x) => patchify(x, c), [r([2, 11, 3], 3)])).toBe(true);
+    expect(gradcheck((x) => scaleWindow(x, 'std').scaled, [r([2, 7, 3], 4)])).toBe(true);
+    expect(gradcheck((x) => scaleWindow(x, 'mean').scaled, [r([2, 7, 3], 5).add(3)])).toBe(true);
+  }));
+
+  it('RevIN normalise and denormalise (statistics held constant)', run(() => {
+    const revin = new RevIN(3, { dtype: 'float64', denormWeightEps: true });
+    revin.affineWeight!.data.set([1.5, 0.7, -0.9]);
+    revin.affineBias!.data.set([0.1, 0.2, -0.3]);
+    const x = r([2, 8, 3], 6);
+    const { stats } = revin.normalize(x);
+    expect(gradcheck((z) => revin.denormalize(z, stats), [r([2, 4, 3], 7)])).toBe(true);
+    expect(gradcheck((w) => x.detach().sub(stats.mean).div(stats.stdev).mul(w), [r([3], 8)])).toBe(true);
   }));
 });
