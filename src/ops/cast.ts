@@ -1,12 +1,12 @@
 /** dtype conversion and copying. */
 import { isFloat, type DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { empty, kernels, record } from './util.js';
+import { kernels, record, uninit } from './util.js';
 
 /** Convert to `dtype`; differentiable between floating dtypes. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  const out = empty(x.shape, dtype);
+  const out = uninit(x.shape, dtype);
   kernels().cast(out.data, x.data);
   if (!isFloat(dtype) || !isFloat(x.dtype)) return out;
   return record('cast', out, [x], (g) => [g.to(x.dtype)]);
@@ -14,7 +14,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 
 /** A copy with its own storage. */
 export function clone(x: Tensor): Tensor {
-  const out = empty(x.shape, x.dtype);
+  const out = uninit(x.shape, x.dtype);
   out.data.set(x.data);
   return record('clone', out, [x], (g) => [g]);
 }

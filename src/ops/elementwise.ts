@@ -9,7 +9,7 @@ import { broadcastShapes, broadcastStrides } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled, noGrad } from '../autograd/mode.js';
 import { sumTo } from './reduce.js';
-import { empty, floatDType, kernels, lift, record, type TensorLike } from './util.js';
+import { floatDType, kernels, lift, record, uninit, type TensorLike } from './util.js';
 
 // ---------------------------------------------------------------- unary
 
@@ -20,7 +20,7 @@ function unary(op: UnaryOp, x: Tensor, backward: ((g: Tensor, out: Tensor) => Te
   if (x.dtype === 'bool' && op !== 'sign' && op !== 'abs') x = x.to('int32');
   const dtype = KEEPS_DTYPE.has(op) ? x.dtype : floatDType(x);
   const src = x.dtype === dtype ? x : x.to(dtype);
-  const out = empty(x.shape, dtype);
+  const out = uninit(x.shape, dtype);
   kernels()[op](out.data, src.data);
   if (!backward) return out;
   return record(op, out, [x], (g) => [backward(g, out)]);
@@ -56,7 +56,7 @@ function binaryForward(op: ArithOp | CompareOp, a: Tensor, b: Tensor, compare: b
   if (dtype === 'bool' && !compare) dtype = 'int32';
   const aa = a.dtype === dtype ? a : a.to(dtype);
   const bb = b.dtype === dtype ? b : b.to(dtype);
-  const out = empty(shape, compare ? 'bool' : dtype);
+  const out = uninit(shape, compare ? 'bool' : dtype);
   kernels()[op](out.data, shape, aa.data, broadcastStrides(a.shape, shape), bb.data, broadcastStrides(b.shape, shape));
   return out;
 }
@@ -125,7 +125,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const aa = ta.dtype === dtype ? ta : ta.to(dtype);
   const bb = tb.dtype === dtype ? tb : tb.to(dtype);
   const c = cond.dtype === 'bool' ? cond : cond.ne(0);
-  const out = empty(shape, dtype);
+  const out = uninit(shape, dtype);
   kernels().where(
     out.data, shape,
     c.data, broadcastStrides(c.shape, shape),
@@ -185,12 +185,12 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   }
   if (!isFloat(x.dtype)) return geluComposed(x);
   // One fused kernel each way instead of five passes forward and a dozen back.
-  const out = empty(x.shape, x.dtype);
+  const out = uninit(x.shape, x.dtype);
   kernels().gelu(out.data, x.data);
   return record('gelu', out, [x], (g) => {
     // With createGraph the gradient must itself be differentiable: compose it.
     if (isGradEnabled()) return [g.mul(geluDerivative(x))];
-    const gx = empty(x.shape, x.dtype);
+    const gx = uninit(x.shape, x.dtype);
     kernels().geluBackward(gx.data, g.dtype === x.dtype ? g.data : g.to(x.dtype).data, x.data);
     return [gx];
   });

@@ -2,7 +2,7 @@
 import { contiguousStrides, sameShape, shapeStr } from '../tensor/shape.js';
 import { asStrided } from './movement.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { broadcastShapes, empty, flopCounter, kernels, record, requireFloat } from './util.js';
+import { broadcastShapes, flopCounter, kernels, record, requireFloat, uninit } from './util.js';
 
 /**
  * The one matmul op with a recorded gradient: out[b] = op(a[b]) · op(b[b])
@@ -24,7 +24,7 @@ export function bmm(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   if (ba !== bb && ba !== 1 && bb !== 1) throw new Error(`matmul: batch sizes ${ba} and ${bb} differ (${shapeStr(a.shape)} @ ${shapeStr(b.shape)})`);
   const batch = Math.max(ba, bb);
   if (flopCounter.active) flopCounter.flops += 2 * batch * m * k * n;
-  const out = empty([batch, m, n], a.dtype);
+  const out = uninit([batch, m, n], a.dtype);
   if (out.size > 0) {
     if (k === 0) out.data.fill(0);
     else kernels().matmul(out.data, a.data, b.data, {

@@ -8,7 +8,7 @@
 import { contiguousStrides, normDim, normDims, numel, sameShape, shapeStr, checkShape, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
-import { empty, kernels, record, requireInt, checkIndexRange } from './util.js';
+import { empty, kernels, record, requireInt, checkIndexRange, uninit } from './util.js';
 import { where } from './elementwise.js';
 import { sumTo } from './reduce.js';
 
@@ -16,7 +16,7 @@ import { sumTo } from './reduce.js';
 
 /** Read `x` (as flat storage) through `strides` from `offset` into a new tensor of `shape`. */
 export function asStrided(x: Tensor, shape: Shape, strides: readonly number[], offset = 0): Tensor {
-  const out = empty(shape, x.dtype);
+  const out = uninit(shape, x.dtype);
   if (out.size > 0) kernels().stridedCopy(out.data, shape, x.data, strides, offset);
   return record('asStrided', out, [x], (g) => [stridedScatter(g, x.shape, strides, offset)]);
 }
@@ -108,7 +108,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   });
   if (sameShape(target, x.shape)) return x;
   checkShape(target, 'expand');
-  const out = empty(target, x.dtype);
+  const out = uninit(target, x.dtype);
   if (out.size > 0) kernels().stridedCopy(out.data, target, x.data, strides, 0);
   return record('expand', out, [x], (g) => [sumTo(g, x.shape)]);
 }
@@ -197,7 +197,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexRange(index, x.shape[d], 'indexSelect', d);
   const shape = x.shape.slice();
   shape[d] = index.size;
-  const out = empty(shape, x.dtype);
+  const out = uninit(shape, x.dtype);
   kernels().indexSelect(out.data, x.data, index.data as Int32Array, numel(x.shape.slice(0, d)), x.shape[d], numel(x.shape.slice(d + 1)));
   return record('indexSelect', out, [x], (g) => [indexAdd(x.zerosLike(), d, index, g)]);
 }
@@ -229,7 +229,7 @@ function checkGatherShapes(op: string, x: Tensor, d: number, index: Tensor): voi
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim(dim, x.ndim, 'gather');
   checkGatherShapes('gather', x, d, index);
-  const out = empty(index.shape, x.dtype);
+  const out = uninit(index.shape, x.dtype);
   if (out.size > 0) kernels().gather(out.data, index.shape, x.data, contiguousStrides(x.shape), index.data as Int32Array, d);
   return record('gather', out, [x], (g) => [scatterAdd(x.zerosLike(), d, index, g)]);
 }

@@ -8,7 +8,7 @@ import { isGradEnabled } from '../autograd/mode.js';
 import { isFloat } from '../tensor/dtype.js';
 import { numel, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { empty, kernels, record } from './util.js';
+import { empty, kernels, record, uninit } from './util.js';
 
 /**
  * Layer normalisation over the last `cols` elements of each row of `x`
@@ -24,9 +24,9 @@ export function layerNormLastDims(x: Tensor, cols: number, weight: Tensor | null
     }
   }
   const rows = cols === 0 ? 0 : numel(x.shape) / cols;
-  const out = empty(x.shape, x.dtype);
-  const mean = empty([rows], x.dtype);
-  const rstd = empty([rows], x.dtype);
+  const out = uninit(x.shape, x.dtype);
+  const mean = uninit([rows], x.dtype);
+  const rstd = uninit([rows], x.dtype);
   if (rows > 0) kernels().layerNorm(out.data, mean.data, rstd.data, x.data, weight?.data ?? null, bias?.data ?? null, rows, cols, eps);
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return record('layerNorm', out, inputs, (g) => {
@@ -37,7 +37,7 @@ export function layerNormLastDims(x: Tensor, cols: number, weight: Tensor | null
 
 function fusedBackward(g: Tensor, x: Tensor, mean: Tensor, rstd: Tensor, weight: Tensor | null, bias: Tensor | null, rows: number, cols: number): (Tensor | null)[] {
   const gg = g.dtype === x.dtype ? g : g.to(x.dtype);
-  const dx = empty(x.shape, x.dtype);
+  const dx = uninit(x.shape, x.dtype);
   const dw = weight?.requiresGrad ? empty(weight.shape, x.dtype) : null;
   const db = bias?.requiresGrad ? empty(bias.shape, x.dtype) : null;
   if (rows > 0) kernels().layerNormBackward(dx.data, dw?.data ?? null, db?.data ?? null, gg.data, x.data, mean.data, rstd.data, weight?.data ?? null, rows, cols);

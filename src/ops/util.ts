@@ -2,7 +2,7 @@
 import { getBackend } from '../backend/index.js';
 import type { KernelTable } from '../backend/types.js';
 import { isGradEnabled } from '../autograd/mode.js';
-import { allocStorage, isFloat, type DType } from '../tensor/dtype.js';
+import { allocStorage, allocStorageUninit, isFloat, type DType } from '../tensor/dtype.js';
 import { numel, shapeStr, broadcastShapes, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -19,6 +19,15 @@ export const flopCounter = { active: false, flops: 0 };
 /** A fresh zero-filled tensor (no graph). */
 export function empty(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocStorage(dtype, numel(shape)), shape, dtype);
+}
+
+/**
+ * A fresh tensor whose contents are unspecified (no graph): only for an output
+ * the next kernel call writes in full. Saves zero-filling the large
+ * intermediates of a training step.
+ */
+export function uninit(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocStorageUninit(dtype, numel(shape)), shape, dtype);
 }
 
 /**

@@ -32,6 +32,35 @@ export function allocStorage(dtype: DType, size: number): Storage {
   }
 }
 
+/** Node's Buffer, where there is one (not in a browser). */
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(bytes: number): Uint8Array } }).Buffer;
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+/** Below this many bytes zero-filling is cheap and V8's own allocation is faster. */
+const UNINIT_MIN_BYTES = 1 << 14;
+
+/**
+ * Storage whose initial contents are unspecified, for outputs a kernel writes
+ * in full. In Node, large arrays come from `Buffer.allocUnsafeSlow`, which
+ * skips the zero fill: memory freed by earlier steps is handed back as it is,
+ * and the fill of a 16 MB array costs about as much as a GELU over it.
+ * Elsewhere (or for small arrays) this is `allocStorage`.
+ */
+export function allocStorageUninit(dtype: DType, size: number): Storage {
+  const bytes = size * BYTES[dtype];
+  if (!NodeBuffer || bytes < UNINIT_MIN_BYTES) return allocStorage(dtype, size);
+  const buf = NodeBuffer.allocUnsafeSlow(bytes).buffer;
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(buf, 0, size);
+    case 'float64':
+      return new Float64Array(buf, 0, size);
+    case 'int32':
+      return new Int32Array(buf, 0, size);
+    case 'bool':
+      return new Uint8Array(buf, 0, size);
+  }
+}
+
 export function dtypeOfStorage(s: Storage): DType {
   if (s instanceof Float32Array) return 'float32';
   if (s instanceof Float64Array) return 'float64';
