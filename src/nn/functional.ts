@@ -154,7 +154,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, { generator = defau
   const keep = 1 - p;
   const mask = new Tensor(allocStorage(x.dtype, x.size), x.shape, x.dtype);
   const m = mask.data;
-  if (keep > 0) for (let i = 0; i < m.length; i++) m[i] = generator.random() < keep ? 1 / keep : 0;
+  if (keep > 0) generator.bernoulliFill(m as Float32Array | Float64Array, keep, 1 / keep);
   return x.mul(mask);
 }
 

@@ -72,6 +72,36 @@ export class Generator {
     return low + Math.floor(this.random() * span);
   }
 
+  /**
+   * Fill `out` with `value` where a uniform draw is below `p` and 0 elsewhere:
+   * exactly `out[i] = this.random() < p ? value : 0` in order, in one tight
+   * loop (a dropout mask over millions of elements).
+   */
+  bernoulliFill(out: Float32Array | Float64Array, p: number, value: number): void {
+    // random() < p  ⟺  u / 2³² < p  ⟺  u < p·2³² (both sides exact in doubles).
+    const threshold = p * 4294967296;
+    const st = this.s;
+    let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+    for (let i = 0; i < out.length; i++) {
+      // xoshiro128** as in nextUint32, on local copies of the state.
+      const m5 = Math.imul(s1, 5);
+      const r7 = (m5 << 7) | (m5 >>> 25);
+      const u = Math.imul(r7, 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = u < threshold ? value : 0;
+    }
+    st[0] = s0;
+    st[1] = s1;
+    st[2] = s2;
+    st[3] = s3;
+  }
+
   getState(): GeneratorState {
     return { s: [this.s[0], this.s[1], this.s[2], this.s[3]], spare: this.spare };
   }

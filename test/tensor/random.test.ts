@@ -49,6 +49,22 @@ describe('Generator', () => {
     expect(() => g.randint(2, 2)).toThrow(/randint: empty range \[2, 2\)/);
   });
 
+  it('bernoulliFill draws exactly what random() < p would, and leaves the stream where that loop would', () => {
+    for (const p of [0, 0.1, 0.5, 0.9, 1]) {
+      const fast = new Generator(7), slow = new Generator(7);
+      const out = new Float32Array(5000);
+      fast.bernoulliFill(out, p, 2.5);
+      const expected = Float32Array.from({ length: out.length }, () => (slow.random() < p ? 2.5 : 0));
+      expect(out).toEqual(expected);
+      expect(fast.getState()).toEqual(slow.getState());
+      expect(fast.nextUint32()).toBe(slow.nextUint32());
+    }
+    const hits = new Float64Array(20000);
+    new Generator(3).bernoulliFill(hits, 0.3, 1);
+    const rate = hits.reduce((a, b) => a + b, 0) / hits.length;
+    expect(Math.abs(rate - 0.3)).toBeLessThan(5 * Math.sqrt(0.3 * 0.7 / hits.length));
+  });
+
   it('normal() has mean ≈ 0 and variance ≈ 1 (10 000 draws, 5σ bounds)', () => {
     const z = draw(new Generator(11), 10000, (x) => x.normal());
     const mean = z.reduce((a, b) => a + b, 0) / z.length;
