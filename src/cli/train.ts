@@ -47,7 +47,11 @@ const trainOptions = {
   'warmup-epochs': { type: 'string' },
   'label-smoothing': { type: 'string' },
   'val-size': { type: 'string' },
+  monitor: { type: 'string' },
 } as const;
+
+/** What picks the best epoch (and drives --patience) in classification. */
+const MONITORS = ['val_loss', 'val_accuracy'];
 
 function makeOptimizer(name: string, params: Tensor[], lr: number, wd: number): Optimizer {
   switch (name) {
@@ -96,7 +100,8 @@ export const trainCommand: Command = {
     '  --label-smoothing X    (default 0)',
     '  --grad-clip X          clip the global gradient norm',
     '  --val-size N           training images held out for validation (default 5000; 0 = none)',
-    '  --patience N           stop after N epochs without a better validation loss',
+    '  --monitor NAME         what picks the best epoch: val_loss (default) or val_accuracy',
+    '  --patience N           stop after N epochs without a better monitored value',
     '  --seed N               seeds initialisation, shuffling and dropout (default 0)',
     '  --run-dir DIR          (default runs/<model>-<data>)',
     '  --resume               continue the run in --run-dir from its last checkpoint',
@@ -127,6 +132,9 @@ export const trainCommand: Command = {
     const smoothing = num(v, 'label-smoothing', 0);
     const runDir = String(v['run-dir'] ?? join('runs', `${modelName}-${dataName}`));
     const quiet = Boolean(v.quiet);
+    const monitor = String(v.monitor ?? 'val_loss');
+    if (!MONITORS.includes(monitor)) throw new Error(`--monitor must be one of ${MONITORS.join(', ')}, got '${monitor}'`);
+    if (valSize === 0 && v.monitor !== undefined) throw new Error('--monitor needs a validation set (--val-size > 0)');
 
     manualSeed(seed);
     const t0 = performance.now();
@@ -153,7 +161,7 @@ export const trainCommand: Command = {
     if (!quiet) console.error(`model: ${modelName} ${formatCount(params.reduce((s, p) => s + p.size, 0))} parameters, backend ${getBackend().name}; ${optName} lr ${lr}, ${sched} schedule, ${epochs} epochs of ${train.length} batches`);
 
     mkdirSync(runDir, { recursive: true });
-    const runConfig = { model: modelName, config, data: dataName, epochs, batchSize, lr, optimizer: optName, weightDecay: wd, schedule: sched, seed, valSize, labelSmoothing: smoothing };
+    const runConfig = { model: modelName, config, data: dataName, epochs, batchSize, lr, optimizer: optName, weightDecay: wd, schedule: sched, seed, valSize, labelSmoothing: smoothing, monitor };
     writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(runConfig, null, 2)}\n`);
     const result = await fit(model, {
       epochs,
@@ -166,6 +174,7 @@ export const trainCommand: Command = {
       metrics: ['accuracy'],
       gradClipNorm: v['grad-clip'] === undefined ? null : num(v, 'grad-clip', 0),
       patience: v.patience === undefined ? null : int(v, 'patience', 0),
+      monitor: valSet ? monitor : undefined,
       runDir,
       resume: Boolean(v.resume),
       progress: !quiet,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -69,8 +69,24 @@ describe('mlpkit CLI', () => {
     expect(err.join('\n')).toMatch(/unknown dataset 'cifar'/);
     expect(await main(['train', '--model', 'mlp', '--data', 'mnist', '--epochs', 'two'])).toBe(1);
     expect(err.join('\n')).toMatch(/--epochs must be a number/);
+    expect(await main(['train', '--model', 'mlp', '--data', 'mnist', '--monitor', 'val_auc'])).toBe(1);
+    expect(err.join('\n')).toMatch(/--monitor must be one of val_loss, val_accuracy, got 'val_auc'/);
     expect(await main(['train', '--bogus'])).toBe(1);
     expect(err.join('\n')).toMatch(/bogus/);
+  });
+
+  it('trains on MNIST and keeps the epoch of the best validation accuracy with --monitor val_accuracy', async () => {
+    const runDir = join(dir, 'monitor');
+    const args = ['train', '--model', 'mlp', '--set', 'hiddenDims=[8]', '--data', 'mnist', '--epochs', '3', '--lr', '3e-2',
+      '--val-size', '2000', '--monitor', 'val_accuracy', '--run-dir', runDir, '--quiet'];
+    expect(await main(args)).toBe(0);
+    const log = readFileSync(join(runDir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>);
+    const epochs = log.filter((r) => r.event === 'epoch');
+    expect(epochs).toHaveLength(3);
+    const best = epochs.reduce((b, r) => ((r.val_accuracy as number) > (b.val_accuracy as number) ? r : b));
+    const summary = out.find((l) => l.startsWith('mlp on mnist'))!;
+    expect(summary).toContain(`best epoch ${best.epoch as number} of 3`);
+    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).monitor).toBe('val_accuracy');
   });
 
   it('rejects weights whose shapes do not fit, naming the key and both shapes', async () => {
