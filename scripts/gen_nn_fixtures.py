@@ -23,41 +23,20 @@ Layers PyTorch 1.13 lacks (RMSNorm, squared ReLU, GEGLU, SwiGLU) and
 LayerNorm(bias=False) are written out from their definitions here.
 """
 import math
-import json
-import os
-import struct
 import sys
 import warnings
 
 sys.dont_write_bytecode = True
 
-try:
-    import torch
-except ImportError:
-    if sys.executable != '/usr/bin/python3' and os.path.exists('/usr/bin/python3'):
-        os.execv('/usr/bin/python3', ['/usr/bin/python3', *sys.argv])
-    sys.exit('gen_nn_fixtures: PyTorch is not importable (it runs under /usr/bin/python3)')
+from fixturegen.output import encode, torch_or_reexec, write_json, write_safetensors  # noqa: E402
+
+torch_or_reexec('gen_nn_fixtures')
+import torch  # noqa: E402
 
 import torch.nn as nn
 import torch.nn.functional as F
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures')
-
-
-def num(v, is_float):
-    if not is_float:
-        return int(v)
-    if not math.isfinite(v):
-        raise ValueError(f'non-finite value {v} in a fixture')
-    r = float(f'{v:.9g}')
-    return int(r) if r == int(r) and abs(r) < 1e15 else r
-
-
-def enc(t):
-    """A tensor as {shape, dtype, data}; mlpkit reads floats as float32 and integers as int32."""
-    t = t.detach()
-    f = t.is_floating_point()
-    return {'shape': list(t.shape), 'dtype': 'float32' if f else 'int32', 'data': [num(v, f) for v in t.reshape(-1).tolist()]}
+enc = encode
 
 
 def grid(t, q=1e-4):
@@ -66,14 +45,6 @@ def grid(t, q=1e-4):
 
 def randn(*shape, scale=1.0):
     return grid(torch.randn(*shape, dtype=torch.float64) * scale)
-
-
-def write(name, payload):
-    path = os.path.join(OUT, name)
-    with open(path, 'w') as f:
-        json.dump(payload, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'{os.path.relpath(path)}: {os.path.getsize(path) / 1024:.1f} KiB')
 
 
 # ---------------------------------------------------------------- layers absent from torch 1.13
@@ -419,24 +390,6 @@ def schedules():
 
 # ---------------------------------------------------------------- a PyTorch checkpoint as safetensors
 
-ST_DTYPE = {torch.float32: 'F32', torch.int64: 'I64'}
-
-
-def save_safetensors(path, tensors):
-    """The safetensors layout: u64 little-endian header size, JSON header (name -> dtype, shape, byte range), raw data."""
-    header, chunks, offset = {}, [], 0
-    for name, t in tensors.items():
-        raw = t.contiguous().numpy().tobytes()
-        header[name] = {'dtype': ST_DTYPE[t.dtype], 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(',', ':')).encode()
-    text += b' ' * (-len(text) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(text)) + text + b''.join(chunks))
-    print(f'{os.path.relpath(path)}: {os.path.getsize(path) / 1024:.1f} KiB')
-
-
 def checkpoint():
     """Net trained for a few SGD steps (so BatchNorm has running stats and a count), saved in float32 as torch names it."""
     torch.manual_seed(4)
@@ -451,7 +404,7 @@ def checkpoint():
     idx = torch.tensor([[1, 2, 3], [0, 6, 6], [5, 4, 1]])
     with torch.no_grad():
         out = net(idx)
-    save_safetensors(os.path.join(OUT, 'nn_net.safetensors'), net.state_dict())
+    write_safetensors('nn_net.safetensors', net.state_dict())
     return {'input': enc(idx), 'output': enc(out), 'keys': list(net.state_dict().keys())}
 
 
@@ -460,12 +413,12 @@ def main():
     warnings.filterwarnings('ignore', message='Using padding=.same.')
     torch.set_num_threads(1)
     torch.set_default_dtype(torch.float64)
-    write('nn_layers.json', layers())
-    write('nn_batchnorm.json', batchnorm())
-    write('optim_steps.json', optim_steps())
-    write('optim_schedules.json', schedules())
+    write_json('nn_layers.json', layers())
+    write_json('nn_batchnorm.json', batchnorm())
+    write_json('optim_steps.json', optim_steps())
+    write_json('optim_schedules.json', schedules())
     torch.set_default_dtype(torch.float32)
-    write('nn_net.json', checkpoint())
+    write_json('nn_net.json', checkpoint())
 
 
 if __name__ == '__main__':

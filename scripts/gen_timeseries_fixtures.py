@@ -26,23 +26,19 @@ output, a random upstream gradient and the gradients of the inputs and of
 every parameter.
 """
 import datetime
-import json
-import math
 import os
 import sys
 
 sys.dont_write_bytecode = True
 
-try:
-    import torch
-except ImportError:
-    if sys.executable != '/usr/bin/python3' and os.path.exists('/usr/bin/python3'):
-        os.execv('/usr/bin/python3', ['/usr/bin/python3', *sys.argv])
-    sys.exit('gen_timeseries_fixtures: PyTorch is not importable (it runs under /usr/bin/python3)')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixturegen.output import encode, number, torch_or_reexec, write_json  # noqa: E402
+
+torch_or_reexec('gen_timeseries_fixtures')
+import torch  # noqa: E402
 
 import torch.nn as nn
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tsref.layers import RevNorm, SeriesDecomp  # noqa: E402
 from tsref.patchtsmixer import (FeatureMixerBlock, PatchMixerBlock, PatchTSMixerChannelFeatureMixerBlock,  # noqa: E402
                                 PatchTSMixerForPrediction, PatchTSMixerGatedAttention, camel, patchify, ptsm_cfg, scale)
@@ -50,21 +46,14 @@ from tsref.timemixer import PastDecomposableMixing, TimeMixerModel, lens, tm_cam
 from tsref.tsmixer import TSMixer, TSMixerBlock  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures')
 
 
 def num(v):
-    if not math.isfinite(v):
-        raise ValueError(f'non-finite value {v} in a fixture')
-    r = float(f'{v:.8g}')
-    return int(r) if r == int(r) and abs(r) < 1e15 else r
+    return number(v, digits=8)
 
 
 def enc(t):
-    t = t.detach()
-    if t.is_floating_point():
-        return {'shape': list(t.shape), 'dtype': 'float32', 'data': [num(v) for v in t.reshape(-1).tolist()]}
-    return {'shape': list(t.shape), 'dtype': 'int32', 'data': [int(v) for v in t.reshape(-1).tolist()]}
+    return encode(t, digits=8)
 
 
 def rnd(shape, scale=1.0, digits=3):
@@ -242,16 +231,9 @@ def data_cases():
     return {'timefeatures': out}
 
 
-def write(name, obj):
-    path = os.path.join(OUT, name)
-    with open(path, 'w') as f:
-        json.dump(obj, f, separators=(',', ':'))
-    print(f'wrote {path} ({os.path.getsize(path) // 1024} KiB)')
-
-
 if __name__ == '__main__':
     torch.manual_seed(0)
-    write('timeseries_blocks.json', block_cases())
+    write_json('timeseries_blocks.json', block_cases())
     torch.manual_seed(1)
-    write('timeseries_models.json', {'tsmixer': tsmixer_cases(), 'patchtsmixer': patchtsmixer_cases(), 'timemixer': timemixer_cases()})
-    write('timeseries_data.json', data_cases())
+    write_json('timeseries_models.json', {'tsmixer': tsmixer_cases(), 'patchtsmixer': patchtsmixer_cases(), 'timemixer': timemixer_cases()})
+    write_json('timeseries_data.json', data_cases())

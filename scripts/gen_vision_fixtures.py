@@ -23,64 +23,22 @@ rounded to float32. Blocks and models run in float64 on those float32 values
 and on float32 inputs, so mlpkit's float32 results differ only by its own
 rounding.
 """
-import json
 import math
-import os
-import struct
 import sys
 
 sys.dont_write_bytecode = True
 
-try:
-    import torch
-except ImportError:
-    if sys.executable != '/usr/bin/python3' and os.path.exists('/usr/bin/python3'):
-        os.execv('/usr/bin/python3', ['/usr/bin/python3', *sys.argv])
-    sys.exit('gen_vision_fixtures: PyTorch is not importable (it runs under /usr/bin/python3)')
+from fixturegen.output import encode, torch_or_reexec, write_json, write_safetensors  # noqa: E402
+
+torch_or_reexec('gen_vision_fixtures')
+import torch  # noqa: E402
 
 import torch.nn as nn
 import torch.nn.functional as F
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures')
-
-
 # ---------------------------------------------------------------- encoding
 
-def num(v):
-    if not math.isfinite(v):
-        raise ValueError(f'non-finite value {v} in a fixture')
-    r = float(f'{v:.9g}')
-    return int(r) if r == int(r) and abs(r) < 1e15 else r
-
-
-def enc(t):
-    """A float tensor as {shape, dtype, data}; mlpkit reads it as float32."""
-    t = t.detach()
-    return {'shape': list(t.shape), 'dtype': 'float32', 'data': [num(v) for v in t.reshape(-1).tolist()]}
-
-
-def write_json(name, payload):
-    path = os.path.join(OUT, name)
-    with open(path, 'w') as f:
-        json.dump(payload, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'{os.path.relpath(path)}: {os.path.getsize(path) / 1024:.1f} KiB')
-
-
-def write_safetensors(name, state):
-    """The safetensors layout: u64 little-endian header length, JSON header, then raw little-endian data."""
-    header, chunks, offset = {}, [], 0
-    for key, t in state.items():
-        raw = t.detach().to(torch.float32).contiguous().numpy().tobytes()
-        header[key] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(',', ':')).encode()
-    text += b' ' * (-len(text) % 8)
-    path = os.path.join(OUT, name)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(text)) + text + b''.join(chunks))
-    print(f'{os.path.relpath(path)}: {os.path.getsize(path) / 1024:.1f} KiB')
+enc = encode
 
 
 def f32(t):
@@ -354,7 +312,7 @@ def model_case(family, module, x_shape, gen, config):
     x = f32(torch.randn(x_shape, generator=gen, dtype=torch.float64))
     with torch.no_grad():
         y = module(x)
-    write_safetensors(f'vision_{family}.safetensors', module.state_dict())
+    write_safetensors(f'vision_{family}.safetensors', module.state_dict(), float32=True)
     return {
         'family': family,
         'config': config,
