@@ -27,13 +27,20 @@ function outSize(n: number, k: number, s: number, p: number, d: number, ceilMode
   return o;
 }
 
+/** The axes of the sliding windows over x [N, C, H, W]: batch, channel, kernel row/col, output row/col. */
+type WindowAxis = 'n' | 'c' | 'kh' | 'kw' | 'oh' | 'ow';
+
 /**
- * The windows of x [N, C, H, W] as [N, C, kh, kw, OH, OW] (a copy).
- * x must already be padded (plus any extra rows a ceil-mode window needs).
+ * The windows of x [N, C, H, W] (im2col) as one strided copy, with its axes in
+ * `order` — so a caller gets the layout its matmul or reduction wants without
+ * a second copy. x must already be padded (plus any extra rows a ceil-mode
+ * window needs).
  */
-function unfold2d(x: Tensor, k: [number, number], s: [number, number], d: [number, number], out: [number, number]): Tensor {
+function unfold2d(x: Tensor, k: [number, number], s: [number, number], d: [number, number], out: [number, number], order: readonly WindowAxis[]): Tensor {
   const [n, c, h, w] = x.shape;
-  return asStrided(x, [n, c, k[0], k[1], out[0], out[1]], [c * h * w, h * w, d[0] * w, d[1], s[0] * w, s[1]]);
+  const size: Record<WindowAxis, number> = { n, c, kh: k[0], kw: k[1], oh: out[0], ow: out[1] };
+  const stride: Record<WindowAxis, number> = { n: c * h * w, c: h * w, kh: d[0] * w, kw: d[1], oh: s[0] * w, ow: s[1] };
+  return asStrided(x, order.map((a) => size[a]), order.map((a) => stride[a]));
 }
 
 export interface Conv2dOptions {
@@ -67,17 +74,12 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const oh = outSize(h, kh, s[0], p[0], d[0], false, 'conv2d');
   const ow = outSize(w, kw, s[1], p[1], d[1], false, 'conv2d');
   const xp = p[0] || p[1] ? x.pad([p[1], p[1], p[0], p[0]]) : x;
-  const cols = unfold2d(xp, [kh, kw], s, d, [oh, ow]); // [N, C, kh, kw, OH, OW]
-  const kk = cg * kh * kw;
-  let y: Tensor;
-  if (g === 1) {
-    y = weight.reshape([o, kk]).matmul(cols.reshape([n, kk, oh * ow])); // [N, O, OH·OW]
-  } else {
-    // Groups become the batch of one matmul: [g, O/g, kk] @ [g, kk, N·OH·OW].
-    const colsG = cols.reshape([n, g, kk, oh * ow]).permute([1, 2, 0, 3]).reshape([g, kk, n * oh * ow]);
-    y = weight.reshape([g, o / g, kk]).matmul(colsG).reshape([g, o / g, n, oh * ow]).permute([2, 0, 1, 3]);
-  }
-  y = y.reshape([n, o, oh, ow]);
+  // One matmul over the whole batch, [g, O/g, kk] @ [g, kk, N·OH·OW], rather
+  // than a product per image: late stages have few output positions (2×2),
+  // and per-image products that thin run far below GEMM speed.
+  const cols = unfold2d(xp, [kh, kw], s, d, [oh, ow], ['c', 'kh', 'kw', 'n', 'oh', 'ow']).reshape([g, cg * kh * kw, n * oh * ow]);
+  const y = weight.reshape([g, o / g, cg * kh * kw]).matmul(cols) // [g, O/g, N·OH·OW]
+    .reshape([o, n, oh, ow]).permute([1, 0, 2, 3]); // [N, O, OH, OW]
   return bias ? y.add(bias.reshape([1, o, 1, 1])) : y;
 }
 
@@ -145,7 +147,7 @@ function windows(x: Tensor, gm: PoolGeometry, value: number): Tensor {
   const { k, s, p, d, out, extra } = gm;
   const xp = x.pad([p[1], p[1] + extra[1], p[0], p[0] + extra[0]], 'constant', value);
   const [n, c] = x.shape;
-  return unfold2d(xp, k, s, d, out).permute([0, 1, 4, 5, 2, 3]).reshape([n, c, out[0], out[1], k[0] * k[1]]);
+  return unfold2d(xp, k, s, d, out, ['n', 'c', 'oh', 'ow', 'kh', 'kw']).reshape([n, c, out[0], out[1], k[0] * k[1]]);
 }
 
 /** Max pooling; the gradient goes to the first maximum of each window, as in PyTorch. */
