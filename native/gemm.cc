@@ -83,21 +83,42 @@ void pack_b(const View& B, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int64
         }
       }
     } else {
-      // Stored transposed (the weights of a Linear layer): gather one packed
-      // row of NR values per k from NR source rows read side by side, so the
-      // writes stay sequential and each source cache line serves 16 k's.
+      // Stored transposed (the weights of a Linear layer): NR source rows,
+      // each contributing one value per k. Read KT consecutive k's of every
+      // row as one vector (a whole cache line) and transpose the NR × KT block
+      // through a small buffer: reading one value per row per k instead keeps
+      // NR lines live at once, and when the rows lie a multiple of 2 KiB apart
+      // (K = 512, 1024, 2048, …) those lines share a few L1 sets and evict each
+      // other before their next value is read.
+      constexpr int KT = VL;
       const float* src[NR];
       for (int c = 0; c < NR; c++) src[c] = B.p + k0 * B.rs + (j0 + jp + (c < cols ? c : 0)) * B.cs;
-      for (int64_t k = 0; k < kc; k++) {
+      int64_t k = 0;
+      if (B.rs == 1) {
+        alignas(64) float tile[KT][NR];
+        for (; k + KT <= kc; k += KT) {
+#pragma GCC unroll 4
+          for (int c = 0; c < NR; c++) {
+            const vf v = vload(src[c] + k);
+#pragma GCC unroll 16
+            for (int t = 0; t < KT; t++) tile[t][c] = v[t];
+          }
+          for (int t = 0; t < KT; t++) {
+            float* o = d + (k + t) * NR;
+            vstore(o, vload(tile[t]));
+            vstore(o + VL, vload(tile[t] + VL));
+          }
+        }
+      }
+      for (; k < kc; k++) {
         float* o = d + k * NR;
         const int64_t kk = k * B.rs;
-        if (cols == NR) {
 #pragma GCC unroll 32
-          for (int c = 0; c < NR; c++) o[c] = src[c][kk];
-        } else {
-          for (int c = 0; c < cols; c++) o[c] = src[c][kk];
-          for (int c = cols; c < NR; c++) o[c] = 0.0f;
-        }
+        for (int c = 0; c < NR; c++) o[c] = src[c][kk];
+      }
+      if (cols < NR) {
+        for (int64_t kz = 0; kz < kc; kz++)
+          for (int c = cols; c < NR; c++) d[kz * NR + c] = 0.0f;
       }
     }
   }
