@@ -109,11 +109,12 @@ def poolformer_init(model, layer_scale):
     return model
 
 
-# The registered small variants' defaults (src/models/vision/*.ts).
+# The registered small variants' defaults (src/models/vision/*.ts); patch and
+# dim (patchSize and embedDim of the Mixer family) can be overridden.
 MODELS = {
-    'mixer_tiny_28': lambda: mixer_init(ref.MlpMixer(ref.MixerBlock, lambda d: nn.LayerNorm(d, eps=1e-6), img=28, patch=7, in_chans=1, blocks=4, dim=128, classes=10)),
-    'gmlp_tiny_28': lambda: mixer_init(ref.MlpMixer(ref.SpatialGatingBlock, lambda d: nn.LayerNorm(d, eps=1e-6), img=28, patch=7, in_chans=1, blocks=4, dim=128, classes=10)),
-    'resmlp_tiny_28': lambda: mixer_init(ref.MlpMixer(lambda d, s: resmlp(d, s, 0.1), ref.Affine, img=28, patch=7, in_chans=1, blocks=4, dim=128, classes=10)),
+    'mixer_tiny_28': lambda patch=7, dim=128: mixer_init(ref.MlpMixer(ref.MixerBlock, lambda d: nn.LayerNorm(d, eps=1e-6), img=28, patch=patch, in_chans=1, blocks=4, dim=dim, classes=10)),
+    'gmlp_tiny_28': lambda patch=7, dim=128: mixer_init(ref.MlpMixer(ref.SpatialGatingBlock, lambda d: nn.LayerNorm(d, eps=1e-6), img=28, patch=patch, in_chans=1, blocks=4, dim=dim, classes=10)),
+    'resmlp_tiny_28': lambda patch=7, dim=128: mixer_init(ref.MlpMixer(lambda d, s: resmlp(d, s, 0.1), ref.Affine, img=28, patch=patch, in_chans=1, blocks=4, dim=dim, classes=10)),
     'poolformer_tiny_28': lambda: poolformer_init(ref.PoolFormer([1, 1, 3, 1], [24, 48, 96, 160], [True] * 4, 10, in_chans=1), 1e-5),
     'scaling_mlp_tiny_28': lambda: ref.BottleneckMLP(784, 10, [[1024, 256]] * 4),
 }
@@ -143,6 +144,8 @@ def main():
     p.add_argument('--val-size', type=int, default=5000)
     p.add_argument('--label-smoothing', type=float, default=0.0)
     p.add_argument('--monitor', choices=['val_loss', 'val_accuracy'], default='val_loss')
+    p.add_argument('--patch-size', type=int, help='Mixer, gMLP, ResMLP: patchSize (default 7)')
+    p.add_argument('--embed-dim', type=int, help='Mixer, gMLP, ResMLP: embedDim (default 128)')
     p.add_argument('--seed', type=int, default=0)
     a = p.parse_args()
     torch.set_num_threads(1)
@@ -152,7 +155,8 @@ def main():
     xt, yt = load(a.data, 'test')
     n = len(x) - a.val_size
     xtr, ytr, xv, yv = x[:n], y[:n], x[n:], y[n:]
-    model = MODELS[a.model]()
+    sizes = {k: v for k, v in (('patch', a.patch_size), ('dim', a.embed_dim)) if v is not None}
+    model = MODELS[a.model](**sizes)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
     per_epoch = math.ceil(n / a.batch_size)
     total, warm = a.epochs * per_epoch, round(a.warmup_epochs * per_epoch)
