@@ -20,7 +20,7 @@ const flag = (name, fallback) => {
 };
 const batch = flag('--batch', 128);
 const steps = flag('--steps', 10);
-const names = args.length ? args : models.list().filter((n) => n.endsWith('_tiny_28'));
+const names = args.length ? args : models.list().map((e) => e.name).filter((n) => n.endsWith('_tiny_28'));
 const TRAIN_IMAGES = 55000;
 
 console.log(`backend ${getBackend().name}, MLPKIT_THREADS=${process.env.MLPKIT_THREADS ?? '(all cores)'}, batch ${batch}, median of ${steps} steps after 2 warm-up steps`);
