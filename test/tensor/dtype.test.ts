@@ -1,6 +1,7 @@
 /** dtype promotion: what binary ops, scalars and unary ops give for each combination. */
 import { describe, expect, it } from 'vitest';
 import { cat, tensor, where, withBackend, type DType, type Tensor } from '../../src/index.js';
+import { allocStorageUninit } from '../../src/tensor/dtype.js';
 import { BACKENDS } from '../helpers.js';
 
 const of = (dtype: DType): Tensor => tensor([1, 0, 1], { dtype });
@@ -93,4 +94,24 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(x.grad!.dtype).toBe('float32');
     expect(x.grad!.toArray()).toEqual([3, 3]);
   }));
+});
+
+describe('allocStorageUninit', () => {
+  it('gives storage of the right type and length, small or large, with its own memory', () => {
+    const types = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
+    for (const [dtype, ctor] of Object.entries(types) as [DType, (typeof types)[keyof typeof types]][]) {
+      for (const size of [0, 3, 4096, 100_000]) {
+        const a = allocStorageUninit(dtype, size);
+        const b = allocStorageUninit(dtype, size);
+        expect(a).toBeInstanceOf(ctor);
+        expect(a.length).toBe(size);
+        expect(a.byteLength).toBe(a.buffer.byteLength); // the whole buffer: safe to hand to code that writes .buffer
+        if (size > 0) {
+          a.fill(1);
+          b.fill(2);
+          expect(a[size - 1]).toBe(1); // not shared
+        }
+      }
+    }
+  });
 });
