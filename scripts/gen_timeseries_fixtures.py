@@ -129,6 +129,7 @@ def patchtsmixer_cases():
         dict(),
         dict(mode='mix_channel', norm_mlp='BatchNorm', context_length=23, patch_stride=4, use_positional_encoding=True, scaling='mean'),
         dict(gated_attn=False, scaling=None, mode='mix_channel'),
+        dict(self_attn=True, self_attn_heads=2, mode='mix_channel'),
     ]
     for v in variants:
         c = ptsm_cfg(**v)
@@ -192,6 +193,12 @@ def block_cases():
         recs = []
         for norm in ('LayerNorm', 'BatchNorm'):
             c = ptsm_cfg(norm_mlp=norm)
+            m = grid(randomize_affine(cls(c)))
+            rec = case(m, [rnd((2, c.num_input_channels, c.num_patches, c.d_model))])
+            rec['config'] = camel(c)
+            recs.append(rec)
+        if cls is PatchMixerBlock:  # with the self-attention branch
+            c = ptsm_cfg(self_attn=True, self_attn_heads=2)
             m = grid(randomize_affine(cls(c)))
             rec = case(m, [rnd((2, c.num_input_channels, c.num_patches, c.d_model))])
             rec['config'] = camel(c)

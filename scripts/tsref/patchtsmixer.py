@@ -70,22 +70,56 @@ class PatchTSMixerChannelFeatureMixerBlock(nn.Module):
         return self.mlp(h).permute(0, 3, 2, 1) + x
 
 
+class PatchTSMixerAttention(nn.Module):
+    """Multi-head self-attention in the BART form transformers uses: q, k, v
+    and output projections with bias, queries scaled by head_dim^-0.5, dropout
+    on the attention weights."""
+
+    def __init__(self, embed_dim, num_heads, dropout):
+        super().__init__()
+        self.num_heads, self.head_dim, self.dropout = num_heads, embed_dim // num_heads, dropout
+        self.k_proj = nn.Linear(embed_dim, embed_dim)
+        self.v_proj = nn.Linear(embed_dim, embed_dim)
+        self.q_proj = nn.Linear(embed_dim, embed_dim)
+        self.out_proj = nn.Linear(embed_dim, embed_dim)
+
+    def forward(self, x):
+        b, t, d = x.shape
+
+        def heads(y):
+            return y.view(b, t, self.num_heads, self.head_dim).transpose(1, 2)
+
+        q = heads(self.q_proj(x) * self.head_dim ** -0.5)
+        w = F.dropout(F.softmax(q @ heads(self.k_proj(x)).transpose(2, 3), dim=-1), self.dropout, self.training)
+        return self.out_proj((w @ heads(self.v_proj(x))).transpose(1, 2).reshape(b, t, d))
+
+
 class PatchMixerBlock(nn.Module):
-    """Gate AFTER the MLP, over patches."""
+    """Gate AFTER the MLP, over patches; the optional self-attention over
+    patches is added to the MLP's output and normalised (norm_attn)."""
 
     def __init__(self, c):
         super().__init__()
         self.norm = PatchTSMixerNormLayer(c)
+        self.self_attn = c.self_attn
         self.gated_attn = c.gated_attn
         self.mlp = PatchTSMixerMLP(c.num_patches, c.num_patches, c)
         if c.gated_attn:
             self.gating_block = PatchTSMixerGatedAttention(c.num_patches, c.num_patches)
+        if c.self_attn:
+            self.self_attn_layer = PatchTSMixerAttention(c.d_model, c.self_attn_heads, c.dropout)
+            self.norm_attn = PatchTSMixerNormLayer(c)
 
     def forward(self, x):
-        h = self.mlp(self.norm(x).transpose(2, 3))
+        n = self.norm(x)
+        h = self.mlp(n.transpose(2, 3))
         if self.gated_attn:
             h = self.gating_block(h)
-        return h.transpose(2, 3) + x
+        h = h.transpose(2, 3)
+        if self.self_attn:
+            b, ch, np_, d = n.shape
+            h = self.norm_attn(h + self.self_attn_layer(n.reshape(b * ch, np_, d)).reshape(b, ch, np_, d))
+        return h + x
 
 
 class FeatureMixerBlock(nn.Module):
@@ -213,7 +247,7 @@ class PatchTSMixerForPrediction(nn.Module):
 
 def ptsm_cfg(**kw):
     c = dict(context_length=24, patch_length=6, patch_stride=6, num_input_channels=3, d_model=8, expansion_factor=2, num_layers=2,
-             dropout=0.0, head_dropout=0.0, mode='common_channel', gated_attn=True, norm_mlp='LayerNorm', self_attn=False,
+             dropout=0.0, head_dropout=0.0, mode='common_channel', gated_attn=True, norm_mlp='LayerNorm', self_attn=False, self_attn_heads=1,
              use_positional_encoding=False, positional_encoding_type='sincos', scaling='std', norm_eps=1e-5, prediction_length=5)
     c.update(kw)
     c['num_patches'] = (max(c['context_length'], c['patch_length']) - c['patch_length']) // c['patch_stride'] + 1
@@ -222,6 +256,6 @@ def ptsm_cfg(**kw):
 
 def camel(cfg):
     keys = ['context_length', 'patch_length', 'patch_stride', 'num_input_channels', 'd_model', 'expansion_factor', 'num_layers', 'dropout',
-            'head_dropout', 'mode', 'gated_attn', 'norm_mlp', 'self_attn', 'use_positional_encoding', 'positional_encoding_type', 'scaling',
+            'head_dropout', 'mode', 'gated_attn', 'norm_mlp', 'self_attn', 'self_attn_heads', 'use_positional_encoding', 'positional_encoding_type', 'scaling',
             'norm_eps', 'prediction_length']
     return {''.join(w.capitalize() if i else w for i, w in enumerate(k.split('_'))): getattr(cfg, k) for k in keys}

@@ -99,7 +99,7 @@ describe.each(BACKENDS)('time-series blocks (%s)', (backend) => {
   }));
 
   for (const [name, Block] of [
-    ['patch mixer (gate after the MLP)', PatchMixerBlock],
+    ['patch mixer (gate after the MLP; also with self-attention)', PatchMixerBlock],
     ['feature mixer (gate after the MLP)', FeatureMixerBlock],
     ['channel mixer (gate before the MLP)', PatchTSMixerChannelFeatureMixerBlock],
   ] as const) {

@@ -43,7 +43,7 @@ describe.each(BACKENDS)('forecasting models vs PyTorch (%s)', (backend) => {
 
   F.patchtsmixer.forEach((c, i) => {
     const cfg: PatchTSMixerConfig = { ...PATCHTSMIXER_DEFAULTS, ...(c.config as Partial<PatchTSMixerConfig>) };
-    it(`PatchTSMixerForPrediction #${i} (${cfg.mode}, ${cfg.normMlp}, gated ${cfg.gatedAttn}, scaling ${cfg.scaling}, stride ${cfg.patchStride})`, run(() => {
+    it(`PatchTSMixerForPrediction #${i} (${cfg.mode}, ${cfg.normMlp}, gated ${cfg.gatedAttn}, scaling ${cfg.scaling}, stride ${cfg.patchStride}${cfg.selfAttn ? `, self-attention ${cfg.selfAttnHeads} heads` : ''})`, run(() => {
       const m = new PatchTSMixerForPrediction(cfg);
       replay(m, c, ([x]) => m.forward(x!), TOL);
     }));

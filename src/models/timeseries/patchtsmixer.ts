@@ -16,9 +16,9 @@
  *  - channel mixer (mix_channel only): norm → gated attention → MLP → + residual.
  * Gated attention is x · softmax(Linear(x)) over the mixed (last) dimension.
  *
- * Deviations: the optional tiny self-attention branch (`self_attn`), the
- * distribution ("nll") heads, `prediction_channel_indices` and masking for
- * pretraining are not implemented (each errors clearly when asked for).
+ * Deviations: the distribution ("nll") heads, `prediction_channel_indices`
+ * and masking for pretraining are not implemented (none is a config key here;
+ * the prediction head is the mean-squared-error one).
  * Initialisation is PyTorch's default, as the reference with post_init=False
  * (its default); postInit=true gives the reference's N(0, init_std) Linears.
  */
@@ -49,7 +49,9 @@ export type PatchTSMixerConfig = {
   mode: 'common_channel' | 'mix_channel';
   gatedAttn: boolean;
   normMlp: 'LayerNorm' | 'BatchNorm';
+  /** Add multi-head self-attention over patches in each patch mixer. */
   selfAttn: boolean;
+  selfAttnHeads: number;
   usePositionalEncoding: boolean;
   positionalEncodingType: 'sincos' | 'random';
   /** 'std' (default), 'mean', or null for none. */
@@ -153,11 +155,48 @@ export class PatchTSMixerChannelFeatureMixerBlock extends Module<[Tensor], Tenso
   }
 }
 
-/** Mixes across patches: gate AFTER the MLP. x [B, C, Np, D]. */
+/**
+ * Multi-head self-attention in the BART form the reference uses
+ * (PatchTSMixerAttention): q, k, v and output projections with bias, queries
+ * scaled by head_dim^-0.5, dropout on the attention weights. x [N, T, D].
+ */
+export class PatchTSMixerAttention extends Module<[Tensor], Tensor> {
+  readonly kProj: Linear;
+  readonly vProj: Linear;
+  readonly qProj: Linear;
+  readonly outProj: Linear;
+  readonly dropout: Dropout;
+
+  constructor(readonly embedDim: number, readonly numHeads: number, dropout: number, generator?: Generator) {
+    super();
+    this.kProj = new Linear(embedDim, embedDim, { generator });
+    this.vProj = new Linear(embedDim, embedDim, { generator });
+    this.qProj = new Linear(embedDim, embedDim, { generator });
+    this.outProj = new Linear(embedDim, embedDim, { generator });
+    this.dropout = new Dropout(dropout, { generator });
+  }
+
+  forward(x: Tensor): Tensor {
+    const [n, t, d] = x.shape;
+    const hd = d / this.numHeads;
+    const heads = (y: Tensor): Tensor => y.reshape([n, t, this.numHeads, hd]).transpose(1, 2); // (N, H, T, hd)
+    const q = heads(this.qProj.forward(x).mul(hd ** -0.5));
+    const w = this.dropout.forward(q.matmul(heads(this.kProj.forward(x)).transpose(2, 3)).softmax(-1)); // (N, H, T, T)
+    return this.outProj.forward(w.matmul(heads(this.vProj.forward(x))).transpose(1, 2).reshape([n, t, d]));
+  }
+}
+
+/**
+ * Mixes across patches: gate AFTER the MLP. With selfAttn, self-attention over
+ * the patches of the normalised input is added to the MLP's output and the sum
+ * normalised again (norm_attn) before the residual. x [B, C, Np, D].
+ */
 export class PatchMixerBlock extends Module<[Tensor], Tensor> {
   readonly norm: PatchTSMixerNormLayer;
   readonly mlp: PatchTSMixerMLP;
   readonly gatingBlock: PatchTSMixerGatedAttention | null;
+  readonly selfAttnLayer: PatchTSMixerAttention | null;
+  readonly normAttn: PatchTSMixerNormLayer | null;
 
   constructor(c: PatchTSMixerConfig, generator?: Generator) {
     super();
@@ -165,13 +204,21 @@ export class PatchMixerBlock extends Module<[Tensor], Tensor> {
     this.norm = new PatchTSMixerNormLayer(c);
     this.mlp = new PatchTSMixerMLP(np, np, c, generator);
     this.gatingBlock = c.gatedAttn ? new PatchTSMixerGatedAttention(np, np, generator) : null;
+    this.selfAttnLayer = c.selfAttn ? new PatchTSMixerAttention(c.dModel, c.selfAttnHeads, c.dropout, generator) : null;
+    this.normAttn = c.selfAttn ? new PatchTSMixerNormLayer(c) : null;
   }
 
   forward(x: Tensor): Tensor {
-    let h = this.norm.forward(x).transpose(2, 3); // (B, C, D, Np)
-    h = this.mlp.forward(h);
+    const n = this.norm.forward(x);
+    let h = this.mlp.forward(n.transpose(2, 3)); // (B, C, D, Np)
     if (this.gatingBlock) h = this.gatingBlock.forward(h);
-    return h.transpose(2, 3).add(x); // (B, C, Np, D)
+    h = h.transpose(2, 3); // (B, C, Np, D)
+    if (this.selfAttnLayer && this.normAttn) {
+      const [b, ch, np, d] = n.shape;
+      const attn = this.selfAttnLayer.forward(n.reshape([b * ch, np, d])).reshape([b, ch, np, d]);
+      h = this.normAttn.forward(h.add(attn));
+    }
+    return h.add(x);
   }
 }
 
@@ -362,7 +409,9 @@ export class PatchTSMixerForPrediction extends Module<[Tensor], Tensor> {
     }
     if (c.contextLength <= c.patchLength) throw new Error(`patchtsmixer: context length ${c.contextLength} must exceed the patch length ${c.patchLength}`);
     if (c.mode !== 'common_channel' && c.mode !== 'mix_channel') throw new Error(`patchtsmixer: mode must be 'common_channel' or 'mix_channel', got '${c.mode as string}'`);
-    if (c.selfAttn) throw new Error('patchtsmixer: the self-attention branch (selfAttn) is not implemented in mlpkit');
+    if (c.selfAttn && (!Number.isInteger(c.selfAttnHeads) || c.selfAttnHeads < 1 || c.dModel % c.selfAttnHeads !== 0)) {
+      throw new Error(`patchtsmixer: selfAttnHeads must be a positive integer dividing dModel ${c.dModel}, got ${c.selfAttnHeads}`);
+    }
     this.model = new PatchTSMixerModel(c, generator);
     this.head = new PatchTSMixerForPredictionHead(c, generator);
     if (c.postInit) this.postInit(generator);
@@ -408,6 +457,7 @@ export const PATCHTSMIXER_DEFAULTS: PatchTSMixerConfig = {
   gatedAttn: true,
   normMlp: 'LayerNorm',
   selfAttn: false,
+  selfAttnHeads: 1,
   usePositionalEncoding: false,
   positionalEncodingType: 'sincos',
   scaling: 'std',
