@@ -8,27 +8,22 @@
  * `mixer` and `mlp` are the benchmark workloads (bench/models.mjs); any other
  * name is a registered model on MNIST-shaped inputs. Threads: MLPKIT_THREADS.
  */
-import { crossEntropy, getBackend, models, optim, randint, randn } from '../dist/index.js';
+import { crossEntropy, getBackend, optim, randint, randn } from '../dist/index.js';
 import { MIXER_BATCH, MLP_BATCH, Mixer, buildMlp } from './models.mjs';
+import { intFlag, zooModel } from './zoo.mjs';
 
 const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i < 0 ? fallback : Number(args.splice(i, 2)[1]);
-};
-const steps = flag('--steps', 10);
+const steps = intFlag(args, '--steps', 10);
+const batchFlag = intFlag(args, '--batch', null);
 const which = args[0] ?? 'mixer';
 let model, batch, input;
 if (which === 'mixer' || which === 'mlp') {
   model = which === 'mixer' ? new Mixer() : buildMlp();
-  batch = flag('--batch', which === 'mixer' ? MIXER_BATCH : MLP_BATCH);
+  batch = batchFlag ?? (which === 'mixer' ? MIXER_BATCH : MLP_BATCH);
   input = which === 'mixer' ? randn([batch, 3, 32, 32]) : randn([batch, 784]);
 } else {
-  const entry = models.get(which);
-  const config = models.resolveConfig(which, {});
-  model = entry.create(config);
-  batch = flag('--batch', 128);
-  input = randn([batch, ...entry.inputs(config)[0].shape]);
+  batch = batchFlag ?? 128;
+  ({ model, input } = zooModel(which, batch));
 }
 const target = randint(0, 10, [batch]);
 const opt = new optim.AdamW(model.parameters(), { lr: 1e-3 });

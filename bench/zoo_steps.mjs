@@ -8,28 +8,19 @@
  * and what it makes an epoch of 55,000 images (the training split `mlpkit
  * train` uses). Threads: MLPKIT_THREADS, as everywhere.
  */
-import { crossEntropy, getBackend, models, optim, randint, randn } from '../dist/index.js';
+import { crossEntropy, getBackend, models, optim, randint } from '../dist/index.js';
+import { intFlag, zooModel } from './zoo.mjs';
 
 const args = process.argv.slice(2);
-const flag = (name, fallback) => {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(args.splice(i, 2)[1]);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  return v;
-};
-const batch = flag('--batch', 128);
-const steps = flag('--steps', 10);
+const batch = intFlag(args, '--batch', 128);
+const steps = intFlag(args, '--steps', 10);
 const names = args.length ? args : models.list().map((e) => e.name).filter((n) => n.endsWith('_tiny_28'));
 const TRAIN_IMAGES = 55000;
 
 console.log(`backend ${getBackend().name}, MLPKIT_THREADS=${process.env.MLPKIT_THREADS ?? '(all cores)'}, batch ${batch}, median of ${steps} steps after 2 warm-up steps`);
 for (const name of names) {
-  const entry = models.get(name);
-  const config = models.resolveConfig(name, {});
-  const model = entry.create(config);
+  const { model, input } = zooModel(name, batch);
   const opt = new optim.AdamW(model.parameters(), { lr: 1e-3 });
-  const input = randn([batch, ...entry.inputs(config)[0].shape]);
   const y = randint(0, 10, [batch]);
   const times = [];
   for (let i = 0; i < steps + 2; i++) {
