@@ -4,6 +4,7 @@
  * unfold is the strided scatter-add (col2im), so no op here has a hand-written
  * backward.
  */
+import { full } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asStrided } from './movement.js';
@@ -172,7 +173,7 @@ export function avgPool2d(x: Tensor, kernel: Pair, opts: AvgPool2dOptions = {}):
   // padding when countIncludePad) — never the ceil-mode overhang.
   const { p } = gm;
   const inclPad = opts.countIncludePad ?? true;
-  const ones = x.onesLike().narrow(0, 0, 1).narrow(1, 0, 1).detach();
+  const ones = full([1, 1, x.shape[2], x.shape[3]], 1, { dtype: x.dtype });
   const region = inclPad ? ones.pad([p[1], p[1], p[0], p[0]], 'constant', 1) : ones;
   const gm2: PoolGeometry = inclPad ? { ...gm, p: [0, 0], extra: gm.extra } : gm;
   const counts = windows(region, gm2, 0).sum(-1);
