@@ -1,6 +1,8 @@
 /** Small helpers shared by the subcommands: option parsing with clear errors, JSON config files. */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadSafetensorsFile } from '../io/index.js';
+import type { AnyModule } from '../nn/module.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -92,4 +94,20 @@ export function collectSets(args: string[]): { rest: string[]; sets: string[] } 
     else rest.push(args[i]);
   }
   return { rest, sets };
+}
+
+/**
+ * Load weights into a model: a plain state dict, or the model part of an
+ * mlpkit checkpoint (its optimiser, schedule and random-generator states are
+ * for resuming training, not for using the weights).
+ */
+export function loadWeights(model: AnyModule, path: string): void {
+  if (!existsSync(path)) throw new Error(`weights file '${path}' does not exist`);
+  const { tensors, metadata } = loadSafetensorsFile(path);
+  if (!metadata.mlpkit) {
+    model.loadStateDict(tensors);
+    return;
+  }
+  const prefix = 'model.';
+  model.loadStateDict(Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])));
 }

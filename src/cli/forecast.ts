@@ -9,13 +9,13 @@
  * Entry points: `runForecast(options)` for parsed options (returns the
  * numbers), `forecastTask(argv)` for a command line (prints them).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { noGrad } from '../autograd/mode.js';
 import { getBackend } from '../backend/index.js';
 import { DataLoader, Subset } from '../data/index.js';
 import type { Batch } from '../data/index.js';
-import { loadForecastData, writeForecastSvg, type ForecastData, type TimeFreq } from '../data/timeseries/index.js';
+import { findBenchmark, loadForecastData, writeForecastSvg, type ForecastData, type TimeFreq } from '../data/timeseries/index.js';
 import * as models from '../models/index.js';
 import '../models/timeseries/index.js';
 import { recipeFor, type ForecastRecipe } from '../models/timeseries/recipes.js';
@@ -25,7 +25,7 @@ import { Adam, AdamW, LambdaLR, OneCycleLR, type LRScheduler, type Optimizer } f
 import { Generator, manualSeed } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { evaluate, fit } from '../train/fit.js';
-import { collectSets, int, modelConfig, num, parse, TRAINING_OPTIONS } from './args.js';
+import { collectSets, int, loadWeights, modelConfig, num, parse, TRAINING_OPTIONS } from './args.js';
 
 export interface ForecastOptions {
   /** Registered model: tsmixer, tsmixer_rev_in, patchtsmixer, timemixer. */
@@ -246,6 +246,33 @@ export async function runForecast(o: ForecastOptions): Promise<ForecastResult> {
   if (testDropLast) log(`  as the reference's drop_last test loader (first ${testDropLast.windows} windows): MSE ${testDropLast.mse.toFixed(4)}, MAE ${testDropLast.mae.toFixed(4)}`);
   log(`run folder: ${runDir} (config.json, results.json, log.jsonl, best.safetensors, curves.svg, forecast.svg)`);
   return out;
+}
+
+/**
+ * `mlpkit eval --run-dir DIR` for a forecasting run: rebuild the model and the
+ * data windows from DIR/config.json, load the weights (default: the best
+ * validation epoch's) and print test MSE and MAE over every test window.
+ */
+export function evalForecastRun(runDir: string, run: Record<string, unknown>, weights?: string): number {
+  const name = String(run.model);
+  const entry = models.get(name);
+  const fam = recipeFor(entry.family);
+  if (!fam) throw new Error(`run folder '${runDir}': model '${name}' is not a forecasting model`);
+  const config = models.resolveConfig(name, run.config as Record<string, unknown>);
+  const freqKey = fam.keys.freq;
+  // The file the run read, split as its benchmark is; else the benchmark by name from the data folder.
+  const bench = findBenchmark(String(run.data));
+  const file = typeof run.path === 'string' && existsSync(run.path) ? run.path : null;
+  const data = loadForecastData({
+    data: file ?? String(run.data), split: file && bench ? bench.split : undefined, seqLen: Number(run.seqLen), predLen: Number(run.predLen),
+    timeFeatures: freqKey ? (config[freqKey] as TimeFreq) : null,
+  });
+  const model = entry.create(config) as unknown as AnyModule;
+  loadWeights(model, weights ?? join(runDir, 'best.safetensors'));
+  const batch = Math.max(Number((run.recipe as ForecastRecipe | undefined)?.batchSize ?? 32), 256);
+  const m = testMetrics(model, data.test, forwardFor(model, Boolean(freqKey)), data.test.length, batch);
+  console.log(`${name} on ${String(run.data)} ${String(run.seqLen)}→${String(run.predLen)} test: MSE ${m.mse.toFixed(4)}, MAE ${m.mae.toFixed(4)} over ${m.windows} windows`);
+  return 0;
 }
 
 export const FORECAST_USAGE = [

@@ -5,7 +5,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataLoader, loadFashionMnist, loadMnist, TensorDataset, type ImageDataset } from '../data/index.js';
-import { loadSafetensorsFile } from '../io/index.js';
 import * as models from '../models/index.js';
 import type { AnyModule } from '../nn/module.js';
 import { crossEntropy } from '../ops/loss.js';
@@ -14,12 +13,11 @@ import { getBackend } from '../backend/index.js';
 import { manualSeed, Generator } from '../tensor/random.js';
 import { numel, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { loadCheckpoint } from '../train/checkpoint.js';
 import { evaluate, fit } from '../train/fit.js';
 import type { Command } from './command.js';
-import { collectSets, int, modelConfig, num, parse, readJson, TRAINING_OPTIONS } from './args.js';
+import { collectSets, int, loadWeights, modelConfig, num, parse, readJson, TRAINING_OPTIONS } from './args.js';
 import { formatCount } from './models.js';
-import { FORECAST_USAGE, forecastTask } from './forecast.js';
+import { evalForecastRun, FORECAST_USAGE, forecastTask } from './forecast.js';
 
 const DATASETS: Record<string, (split: 'train' | 'test') => ImageDataset> = {
   mnist: (split) => loadMnist({ split, normalize: true }),
@@ -188,22 +186,15 @@ export const trainCommand: Command = {
   },
 };
 
-/** Load weights (a plain state dict, or an mlpkit checkpoint) into a model. */
-export function loadWeights(model: AnyModule, path: string): void {
-  if (!existsSync(path)) throw new Error(`weights file '${path}' does not exist`);
-  const { tensors, metadata } = loadSafetensorsFile(path);
-  if (metadata.mlpkit) loadCheckpoint(path, { model });
-  else model.loadStateDict(tensors);
-}
-
 export const evalCommand: Command = {
   summary: 'evaluate trained weights on a dataset\'s test split',
   usage: [
     'Usage: mlpkit eval --run-dir DIR [--weights FILE]',
     '       mlpkit eval --model NAME --data mnist|fashion-mnist --weights FILE [--config cfg.json] [--set k=v]',
     '',
-    'Prints test loss and accuracy. With --run-dir, the model, config and data come from its',
-    'config.json and the weights default to its best.safetensors.',
+    'Prints test loss and accuracy (for a forecasting run folder: test MSE and MAE). With --run-dir,',
+    'the model, config and data come from its config.json and the weights default to its',
+    'best.safetensors.',
   ].join('\n'),
   run(argv) {
     const { rest, sets } = collectSets(argv);
@@ -214,6 +205,7 @@ export const evalCommand: Command = {
     let weights = v.weights as string | undefined;
     if (v['run-dir']) {
       const run = readJson(join(String(v['run-dir']), 'config.json'), 'run config');
+      if (run.seqLen !== undefined) return evalForecastRun(String(v['run-dir']), run, weights);
       modelName = String(run.model);
       dataName = String(run.data);
       cfg = { ...(run.config as Record<string, unknown>), ...modelConfig(v, sets) };

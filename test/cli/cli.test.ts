@@ -75,9 +75,9 @@ describe('mlpkit CLI', () => {
     expect(err.join('\n')).toMatch(/bogus/);
   });
 
-  it('trains on MNIST and keeps the epoch of the best validation accuracy with --monitor val_accuracy', async () => {
+  it('trains on MNIST, keeps the epoch of the best validation accuracy with --monitor val_accuracy, and eval scores it again', async () => {
     const runDir = join(dir, 'monitor');
-    const args = ['train', '--model', 'mlp', '--set', 'hiddenDims=[8]', '--data', 'mnist', '--epochs', '3', '--lr', '3e-2',
+    const args = ['train', '--model', 'mlp', '--set', 'hiddenDims=[8]', '--set', 'dropout=0.1', '--data', 'mnist', '--epochs', '3', '--lr', '3e-2',
       '--val-size', '2000', '--monitor', 'val_accuracy', '--run-dir', runDir, '--quiet'];
     expect(await main(args)).toBe(0);
     const log = readFileSync(join(runDir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>);
@@ -87,6 +87,10 @@ describe('mlpkit CLI', () => {
     const summary = out.find((l) => l.startsWith('mlp on mnist'))!;
     expect(summary).toContain(`best epoch ${best.epoch as number} of 3`);
     expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).monitor).toBe('val_accuracy');
+    // eval --run-dir scores the same best weights (a checkpoint whose model was built with its own generator).
+    const acc = /test accuracy (\d+\.\d+)%/.exec(summary)![1];
+    expect(await main(['eval', '--run-dir', runDir, '--quiet'])).toBe(0);
+    expect(out[out.length - 1]).toContain(`accuracy ${acc}%`);
   });
 
   it('rejects weights whose shapes do not fit, naming the key and both shapes', async () => {

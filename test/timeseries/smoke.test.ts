@@ -2,10 +2,11 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Generator, rand, randn } from '../../src/index.js';
 import * as models from '../../src/models/index.js';
 import type { AnyModule } from '../../src/nn/module.js';
+import { main } from '../../src/cli/commands.js';
 import { parseForecastArgs, runForecast } from '../../src/cli/forecast.js';
 
 const SMALL: Record<string, Record<string, unknown>> = {
@@ -80,6 +81,14 @@ describe('forecast task', () => {
     for (const f of ['results.json', 'config.json', 'log.jsonl', 'best.safetensors', 'forecast.svg']) expect(existsSync(join(runDir, f)), f).toBe(true);
     expect(readFileSync(join(runDir, 'forecast.svg'), 'utf8')).toContain('<svg');
     expect(lines.join('\n')).toMatch(/timemixer on .*toy.csv 24→6: test MSE \d\.\d{4}, MAE \d\.\d{4} over 55 windows/);
+    // `mlpkit eval --run-dir` rebuilds the model and windows from the run folder and scores the best weights again.
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await main(['eval', '--run-dir', runDir])).toBe(0);
+      expect(log.mock.calls.flat().join('\n')).toContain(`test: MSE ${r.test.mse.toFixed(4)}, MAE ${r.test.mae.toFixed(4)} over 55 windows`);
+    } finally {
+      log.mockRestore();
+    }
   }, 60_000);
 
   it('rejects a non-forecasting model and a missing --data', async () => {
