@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadSafetensorsFile } from '../io/index.js';
 import type { AnyModule } from '../nn/module.js';
+import { modelStateOf } from '../train/checkpoint.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -108,6 +109,5 @@ export function loadWeights(model: AnyModule, path: string): void {
     model.loadStateDict(tensors);
     return;
   }
-  const prefix = 'model.';
-  model.loadStateDict(Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])));
+  model.loadStateDict(modelStateOf(tensors));
 }

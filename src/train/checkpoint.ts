@@ -70,6 +70,11 @@ export function saveCheckpoint(path: string, state: TrainingState, epoch: number
   saveSafetensors(path, tensors, { mlpkit: JSON.stringify(meta) });
 }
 
+/** The model's state dict inside a checkpoint's tensors (the `model.`-prefixed entries). */
+export function modelStateOf(tensors: Record<string, Tensor>): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith('model.')).map(([k, v]) => [k.slice(6), v]));
+}
+
 /**
  * Restore a checkpoint into live objects built the same way as when it was
  * saved. Returns the epoch it was saved after and the caller's progress record.
@@ -84,11 +89,10 @@ export function loadCheckpoint(path: string, state: TrainingState): { epoch: num
     throw new Error(`${path}: checkpoint metadata is not valid JSON (${(e as Error).message})`);
   }
   if (meta.format !== 'mlpkit-checkpoint-1') throw new Error(`${path}: unknown checkpoint format '${String(meta.format)}'`);
-  const modelSd: Record<string, Tensor> = {};
+  const modelSd = modelStateOf(tensors);
   const optimTensors: Record<string, Record<string, Tensor>> = {};
   for (const [k, v] of Object.entries(tensors)) {
-    if (k.startsWith('model.')) modelSd[k.slice(6)] = v;
-    else if (k.startsWith('optim.')) {
+    if (k.startsWith('optim.')) {
       const [, i, ...rest] = k.split('.');
       (optimTensors[i] ??= {})[rest.join('.')] = v;
     }
