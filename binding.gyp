@@ -17,11 +17,11 @@
     {
       'target_name': 'mlpk_generic',
       'type': 'static_library',
-      'sources': ['native/kernels.cc', 'native/gemm.cc'],
+      'sources': ['native/kernels.cc', 'native/gemm.cc', 'native/mlp.cc'],
     },
     {
       'target_name': 'mlpkit_native',
-      'sources': ['native/addon.cc', 'native/pool.cc', 'native/movement.cc'],
+      'sources': ['native/addon.cc', 'native/pool.cc', 'native/movement.cc', 'native/random.cc'],
       'include_dirs': ["<!(node -p \"require('node-addon-api').include_dir\")"],
       'defines': ['NAPI_VERSION=8', 'NAPI_DISABLE_CPP_EXCEPTIONS'],
       'dependencies': ['mlpk_generic'],
@@ -40,13 +40,13 @@
         {
           'target_name': 'mlpk_x86_64_v3',
           'type': 'static_library',
-          'sources': ['native/kernels.cc', 'native/gemm.cc'],
+          'sources': ['native/kernels.cc', 'native/gemm.cc', 'native/mlp.cc'],
           'cflags_cc': ['-march=x86-64-v3', '-mtune=generic'],
         },
         {
           'target_name': 'mlpk_x86_64_v4',
           'type': 'static_library',
-          'sources': ['native/kernels.cc', 'native/gemm.cc'],
+          'sources': ['native/kernels.cc', 'native/gemm.cc', 'native/mlp.cc'],
           'cflags_cc': ['-march=x86-64-v4', '-mtune=generic'],
         },
       ],

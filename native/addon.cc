@@ -21,6 +21,7 @@
 #include "kernels.h"
 #include "movement.h"
 #include "pool.h"
+#include "random.h"
 
 namespace {
 
@@ -50,13 +51,15 @@ const mlpk::IsaKernels* pick_isa() {
 // ------------------------------------------------------------------ argument helpers
 
 struct Args {
+  static constexpr size_t kMax = 12;  // the most arguments any export takes
   napi_env env;
-  napi_value v[8];
-  size_t n = 8;
+  napi_value v[kMax];
+  size_t n = kMax;
   bool ok = true;
 
   Args(napi_env e, napi_callback_info info, size_t want) : env(e) {
-    if (napi_get_cb_info(e, info, &n, v, nullptr, nullptr) != napi_ok || n < want) fail("expected more arguments");
+    if (want > kMax) fail("internal: too many arguments for the argument helper");
+    else if (napi_get_cb_info(e, info, &n, v, nullptr, nullptr) != napi_ok || n < want) fail("expected more arguments");
     if (!g_params) fail("the native backend was not initialised (call init first)");
   }
   void fail(const char* msg) {
@@ -429,6 +432,65 @@ napi_value AdamStep(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// mlpForward(out, x, w1, b1, w2, b2, mask) with rows, c, f, o, hasB1, hasB2, hasMask in the block
+// (b1, b2, mask are ignored unless flagged; pass any Float32Array).
+napi_value MlpForward(napi_env env, napi_callback_info info) {
+  Args g(env, info, 7);
+  size_t n[7] = {};
+  float* a[7];
+  for (size_t i = 0; i < 7; i++) a[i] = static_cast<float*>(g.array(i, napi_float32_array, &n[i]));
+  if (!g.ok) return nullptr;
+  const int64_t rows = P(0), c = P(1), f = P(2), o = P(3);
+  const bool hb1 = P(4) != 0, hb2 = P(5) != 0, hm = P(6) != 0;
+  if (rows < 0 || c <= 0 || f <= 0 || o <= 0 || n[0] != static_cast<size_t>(rows * o) || n[1] != static_cast<size_t>(rows * c) ||
+      n[2] != static_cast<size_t>(f * c) || (hb1 && n[3] != static_cast<size_t>(f)) || n[4] != static_cast<size_t>(o * f) ||
+      (hb2 && n[5] != static_cast<size_t>(o)) || (hm && n[6] != static_cast<size_t>(rows * f))) {
+    g.fail("mlpForward: sizes do not match the arrays");
+    return nullptr;
+  }
+  if (!g_k->mlp_forward_f32(a[0], a[1], a[2], hb1 ? a[3] : nullptr, a[4], hb2 ? a[5] : nullptr, hm ? a[6] : nullptr, rows, c, f, o))
+    g.fail("mlpForward: out of memory");
+  return nullptr;
+}
+
+// mlpBackward(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, mask) with rows, c, f, o, hasDw1, hasDb1, hasDw2, hasDb2,
+// hasB1, hasMask in the block.
+napi_value MlpBackward(napi_env env, napi_callback_info info) {
+  Args g(env, info, 11);
+  size_t n[11] = {};
+  float* a[11];
+  for (size_t i = 0; i < 11; i++) a[i] = static_cast<float*>(g.array(i, napi_float32_array, &n[i]));
+  if (!g.ok) return nullptr;
+  const int64_t rows = P(0), c = P(1), f = P(2), o = P(3);
+  const bool hdw1 = P(4) != 0, hdb1 = P(5) != 0, hdw2 = P(6) != 0, hdb2 = P(7) != 0, hb1 = P(8) != 0, hm = P(9) != 0;
+  const auto is = [](size_t got, int64_t want) { return got == static_cast<size_t>(want); };
+  if (rows < 0 || c <= 0 || f <= 0 || o <= 0 || !is(n[0], rows * c) || (hdw1 && !is(n[1], f * c)) || (hdb1 && !is(n[2], f)) ||
+      (hdw2 && !is(n[3], o * f)) || (hdb2 && !is(n[4], o)) || !is(n[5], rows * o) || !is(n[6], rows * c) ||
+      !is(n[7], f * c) || (hb1 && !is(n[8], f)) || !is(n[9], o * f) || (hm && !is(n[10], rows * f))) {
+    g.fail("mlpBackward: sizes do not match the arrays");
+    return nullptr;
+  }
+  if (!g_k->mlp_backward_f32(a[0], hdw1 ? a[1] : nullptr, hdb1 ? a[2] : nullptr, hdw2 ? a[3] : nullptr, hdb2 ? a[4] : nullptr,
+                             a[5], a[6], a[7], hb1 ? a[8] : nullptr, a[9], hm ? a[10] : nullptr, rows, c, f, o))
+    g.fail("mlpBackward: out of memory");
+  return nullptr;
+}
+
+// bernoulliFill(out, state) with threshold, value in the block; state (Uint32Array of 4) advances in place.
+napi_value BernoulliFill(napi_env env, napi_callback_info info) {
+  Args g(env, info, 2);
+  size_t no = 0, ns = 0;
+  auto* out = static_cast<float*>(g.array(0, napi_float32_array, &no));
+  auto* s = static_cast<uint32_t*>(g.array(1, napi_uint32_array, &ns));
+  if (!g.ok) return nullptr;
+  if (ns != 4) {
+    g.fail("bernoulliFill: the generator state must have 4 words");
+    return nullptr;
+  }
+  mlpk::bernoulli_fill_f32(out, static_cast<int64_t>(no), s, PD(0), static_cast<float>(PD(1)));
+  return nullptr;
+}
+
 int dtype_code(napi_typedarray_type t) {
   switch (t) {
     case napi_float32_array: return 0;
@@ -534,6 +596,9 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   add_raw(env, exports, "adamStep", AdamStep);
   add_raw(env, exports, "layerNorm", LayerNorm);
   add_raw(env, exports, "layerNormBackward", LayerNormBackward);
+  add_raw(env, exports, "mlpForward", MlpForward);
+  add_raw(env, exports, "bernoulliFill", BernoulliFill);
+  add_raw(env, exports, "mlpBackward", MlpBackward);
   return exports;
 }
 

@@ -60,6 +60,16 @@ struct IsaKernels {
                                   const float* rstd, const float* w, int64_t rows, int64_t cols);
   /** One Adam update in place (no AMSGrad). */
   void (*adam_f32)(float* p, const float* g, float* m, float* v, int64_t n, const AdamParams& h);
+  /**
+   * Fused narrow MLP (mlp.cc): out = (relu(x·W1ᵀ + b1)·mask)·W2ᵀ + b2 over rows; b1, b2, mask may be null.
+   * Returns false when out of memory.
+   */
+  bool (*mlp_forward_f32)(float* out, const float* x, const float* w1, const float* b1, const float* w2, const float* b2,
+                          const float* mask, int64_t rows, int64_t c, int64_t f, int64_t o);
+  /** Its gradients for the output gradient g: dx, and dw1, db1, dw2, db2 (overwritten) when not null. */
+  bool (*mlp_backward_f32)(float* dx, float* dw1, float* db1, float* dw2, float* db2, const float* g, const float* x,
+                           const float* w1, const float* b1, const float* w2, const float* mask, int64_t rows,
+                           int64_t c, int64_t f, int64_t o);
 };
 
 /**

@@ -48,6 +48,7 @@ export type Primitive =
   | 'scatterAdd'
   | 'indexSelect'
   | 'indexAdd'
+  | 'bernoulliFill'
   | FusedOp;
 
 /**
@@ -55,7 +56,7 @@ export type Primitive =
  * its test oracle — and exists because a training benchmark showed it pays
  * (fewer passes over memory, fewer temporaries to allocate and collect).
  */
-export const FUSED_OPS = ['gelu', 'geluBackward', 'layerNorm', 'layerNormBackward', 'adamStep'] as const;
+export const FUSED_OPS = ['gelu', 'geluBackward', 'layerNorm', 'layerNormBackward', 'adamStep', 'mlpForward', 'mlpBackward'] as const;
 export type FusedOp = (typeof FUSED_OPS)[number];
 
 /** out[i] = f(a[i]); out and a have the same length and dtype. */
@@ -184,6 +185,42 @@ export interface AdamStepParams {
  */
 export type AdamStepKernel = (p: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, h: AdamStepParams) => void;
 
+/**
+ * out[i] = value where the i-th draw u of the xoshiro128** stream with state
+ * `state` (4 words, advanced in place) has u < threshold, else 0 — exactly
+ * Generator's stream (src/tensor/random.ts), so that every backend draws the
+ * same dropout masks. threshold = p·2³² for probability p.
+ */
+export type BernoulliFillKernel = (out: Storage, state: Uint32Array, threshold: number, value: number) => void;
+
+/** Sizes of a fused MLP: `rows` rows of `c` inputs, `f` hidden units, `o` outputs. */
+export interface MlpDims {
+  rows: number;
+  c: number;
+  f: number;
+  o: number;
+}
+
+/**
+ * A two-layer perceptron with ReLU and a dropout mask, fused (src/ops/mlp.ts):
+ * out = (relu(x·W1ᵀ + b1)·mask)·W2ᵀ + b2 for x (rows × c), W1 (f × c),
+ * W2 (o × f), out (rows × o); b1, b2 and mask (rows × f, the scale each
+ * hidden unit is multiplied by) may be null. The hidden layer is not stored.
+ */
+export type MlpForwardKernel = (
+  out: Storage, x: Storage, w1: Storage, b1: Storage | null, w2: Storage, b2: Storage | null, mask: Storage | null, dims: MlpDims,
+) => void;
+
+/**
+ * Its gradients for the output gradient g (rows × o), recomputing the hidden
+ * layer: dx always; dw1, db1, dw2, db2 (overwritten) when given. A unit with
+ * pre-activation exactly 0 passes no gradient (ReLU's derivative there is 0).
+ */
+export type MlpBackwardKernel = (
+  dx: Storage, dw1: Storage | null, db1: Storage | null, dw2: Storage | null, db2: Storage | null,
+  g: Storage, x: Storage, w1: Storage, b1: Storage | null, w2: Storage, mask: Storage | null, dims: MlpDims,
+) => void;
+
 export type KernelFor<P extends Primitive> = P extends 'gelu'
   ? UnaryKernel
   : P extends 'geluBackward'
@@ -194,7 +231,13 @@ export type KernelFor<P extends Primitive> = P extends 'gelu'
         ? LayerNormBackwardKernel
         : P extends 'adamStep'
           ? AdamStepKernel
-          : KernelForBase<P>;
+          : P extends 'bernoulliFill'
+            ? BernoulliFillKernel
+            : P extends 'mlpForward'
+              ? MlpForwardKernel
+              : P extends 'mlpBackward'
+                ? MlpBackwardKernel
+                : KernelForBase<P>;
 
 type KernelForBase<P extends Primitive> = P extends UnaryOp
   ? UnaryKernel

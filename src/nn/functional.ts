@@ -7,10 +7,11 @@
 import { noGrad } from '../autograd/mode.js';
 import { bmm } from '../ops/linalg.js';
 import { where } from '../ops/elementwise.js';
+import { reluMlpFused } from '../ops/mlp.js';
 import { layerNormLastDims } from '../ops/norm.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
-import { allocStorage } from '../tensor/dtype.js';
-import { normDim, shapeStr } from '../tensor/shape.js';
+import { allocStorage, allocStorageUninit, type DType } from '../tensor/dtype.js';
+import { normDim, numel, shapeStr, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -152,11 +153,45 @@ export interface DropoutOptions {
 export function dropout(x: Tensor, p = 0.5, training = true, { generator = defaultGenerator }: DropoutOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: probability must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
+  return x.mul(dropoutMask(x.shape, x.dtype, p, generator));
+}
+
+/** Inverted-dropout factors of the given shape: 1/(1 − p) with probability 1 − p, else 0, in generator order. */
+export function dropoutMask(shape: Shape, dtype: DType, p: number, generator: Generator = defaultGenerator): Tensor {
   const keep = 1 - p;
-  const mask = new Tensor(allocStorage(x.dtype, x.size), x.shape, x.dtype);
-  const m = mask.data;
-  if (keep > 0) generator.bernoulliFill(m as Float32Array | Float64Array, keep, 1 / keep);
-  return x.mul(mask);
+  if (keep === 0) return new Tensor(allocStorage(dtype, numel(shape)), shape, dtype);
+  // The fill writes every element, so the storage need not be zeroed first.
+  const mask = new Tensor(allocStorageUninit(dtype, numel(shape)), shape, dtype);
+  generator.bernoulliFill(mask.data as Float32Array | Float64Array, keep, 1 / keep);
+  return mask;
+}
+
+/** Input and output widths up to which reluMlp runs as one fused op (bench/fused_mlp.mjs measures the crossover). */
+export const FUSED_MLP_MAX_WIDTH = 32;
+
+export interface ReluMlpOptions extends DropoutOptions {
+  /** Dropout probability on the hidden layer (after the ReLU), when training. */
+  p?: number;
+  training?: boolean;
+}
+
+/**
+ * linear(dropout(relu(linear(x, w1, b1)), p), w2, b2): a two-layer perceptron
+ * with its hidden dropout, drawing the same mask from `generator` as that
+ * composition. Narrow ones (input and output widths ≤ FUSED_MLP_MAX_WIDTH)
+ * run as one fused op (ops/mlp.ts), the others as the composition.
+ * @example reluMlp(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, { p: 0.1, training: true })
+ */
+export function reluMlp(
+  x: Tensor, w1: Tensor, b1: Tensor | null, w2: Tensor, b2: Tensor | null,
+  { p = 0, training = true, generator = defaultGenerator }: ReluMlpOptions = {},
+): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`reluMlp: dropout probability must be in [0, 1], got ${p}`);
+  const narrow = w1.ndim === 2 && w2.ndim === 2 && w1.shape[1] <= FUSED_MLP_MAX_WIDTH && w2.shape[0] <= FUSED_MLP_MAX_WIDTH;
+  if (!narrow) return linear(dropout(linear(x, w1, b1).relu(), p, training, { generator }), w2, b2);
+  const drop = training && p > 0;
+  const mask = drop ? dropoutMask([...x.shape.slice(0, -1), w1.shape[0]], x.dtype, p, generator) : null;
+  return reluMlpFused(x, w1, b1, w2, b2, mask);
 }
 
 /** Halves of x along dim: value first, gate second (torch.nn.functional.glu's order). */

@@ -7,3 +7,4 @@ export * from './linalg.js';
 export * from './conv.js';
 export * from './loss.js';
 export * from './norm.js';
+export * from './mlp.js';

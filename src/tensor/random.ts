@@ -1,8 +1,12 @@
 /**
  * Seedable pseudo-random numbers: xoshiro128** seeded through splitmix32.
- * Random tensors are generated here in JS, never in a backend, so the same
- * seed gives the same numbers on every backend and every run.
+ * Random tensors are generated here in JS, so the same seed gives the same
+ * numbers on every backend and every run; the one exception, the bulk
+ * Bernoulli fill behind dropout, is a backend kernel that every backend
+ * implements as this same stream, bit for bit.
  */
+import { getBackend } from '../backend/index.js';
+
 export interface GeneratorState {
   s: [number, number, number, number];
   /** Second Box–Muller normal waiting to be used, or null. */
@@ -74,32 +78,13 @@ export class Generator {
 
   /**
    * Fill `out` with `value` where a uniform draw is below `p` and 0 elsewhere:
-   * exactly `out[i] = this.random() < p ? value : 0` in order, in one tight
-   * loop (a dropout mask over millions of elements).
+   * exactly `out[i] = this.random() < p ? value : 0` in order, as one backend
+   * kernel (a dropout mask over millions of elements). Every backend
+   * implements the same stream bit for bit.
    */
   bernoulliFill(out: Float32Array | Float64Array, p: number, value: number): void {
     // random() < p  ⟺  u / 2³² < p  ⟺  u < p·2³² (both sides exact in doubles).
-    const threshold = p * 4294967296;
-    const st = this.s;
-    let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
-    for (let i = 0; i < out.length; i++) {
-      // xoshiro128** as in nextUint32, on local copies of the state.
-      const m5 = Math.imul(s1, 5);
-      const r7 = (m5 << 7) | (m5 >>> 25);
-      const u = Math.imul(r7, 9) >>> 0;
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      out[i] = u < threshold ? value : 0;
-    }
-    st[0] = s0;
-    st[1] = s1;
-    st[2] = s2;
-    st[3] = s3;
+    getBackend().kernels.bernoulliFill(out, this.s, p * 4294967296, value);
   }
 
   getState(): GeneratorState {

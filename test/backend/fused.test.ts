@@ -4,9 +4,12 @@
  * composed rule).
  */
 import { describe, expect, it } from 'vitest';
-import { AdamW, enableGrad, grad, randn, tensor, withBackend, type Tensor } from '../../src/index.js';
+import { AdamW, enableGrad, Generator, grad, gradcheck, randn, tensor, withBackend, type Tensor } from '../../src/index.js';
+import { dropout, dropoutMask, linear, reluMlp } from '../../src/nn/functional.js';
 import { geluComposed } from '../../src/ops/elementwise.js';
+import { reluMlpFused } from '../../src/ops/mlp.js';
 import { layerNormLastDims } from '../../src/ops/norm.js';
+import { getBackend } from '../../src/backend/index.js';
 
 /** The composition the fused layer norm replaces. */
 function layerNormComposed(x: Tensor, dims: number[], w: Tensor | null, b: Tensor | null, eps: number): Tensor {
@@ -17,6 +20,12 @@ function layerNormComposed(x: Tensor, dims: number[], w: Tensor | null, b: Tenso
   return y;
 }
 import { BACKENDS, expectClose } from '../helpers.js';
+
+/** The composition the fused MLP replaces: linear → relu → ·mask → linear. */
+function reluMlpComposed(x: Tensor, w1: Tensor, b1: Tensor | null, w2: Tensor, b2: Tensor | null, mask: Tensor | null): Tensor {
+  const h = linear(x, w1, b1).relu();
+  return linear(mask ? h.mul(mask) : h, w2, b2);
+}
 
 describe.each(BACKENDS)('fused kernels on %s', (backend) => {
   it('gelu: forward and gradient equal the composed x·Φ(x)', () => withBackend(backend, () => {
@@ -93,5 +102,84 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
     }
     expectClose(p.detach(), expected, { atol: 1e-5, rtol: 1e-4 }, 'AdamW parameters');
     expect(p.data[0]).not.toBe(start[0]);
+  }));
+
+  it('reluMlp: forward and every gradient equal the composition (tails, biases, masks, several threads)', () => withBackend(backend, () => {
+    const cases: [number[], number, number, boolean, boolean][] = [
+      [[4, 33, 7], 37, 5, true, true], [[2, 3], 3, 2, false, true], [[3, 9, 20], 64, 20, true, false], [[4, 512, 7], 37, 5, true, true], [[1, 7], 512, 7, false, false],
+    ];
+    for (const [shape, f, o, bias, masked] of cases) {
+      const c = shape[shape.length - 1];
+      const x = randn(shape).requiresGrad_();
+      const w1 = randn([f, c]).div(Math.sqrt(c)).requiresGrad_();
+      const b1 = bias ? randn([f]).mul(0.1).requiresGrad_() : null;
+      const w2 = randn([o, f]).div(Math.sqrt(f)).requiresGrad_();
+      const b2 = bias ? randn([o]).requiresGrad_() : null;
+      const mask = masked ? dropoutMask([...shape.slice(0, -1), f], 'float32', 0.3, new Generator(1)) : null;
+      const g = randn([...shape.slice(0, -1), o]);
+      const leaves = [x, w1, ...(b1 ? [b1] : []), w2, ...(b2 ? [b2] : [])];
+      const fused = reluMlpFused(x, w1, b1, w2, b2, mask);
+      const composed = reluMlpComposed(x, w1, b1, w2, b2, mask);
+      expect(fused.shape).toEqual([...shape.slice(0, -1), o]);
+      expectClose(fused, composed.detach(), { atol: 1e-5, rtol: 1e-4 }, `reluMlp ${shape}`);
+      const gf = grad([fused], leaves, { gradOutputs: [g] });
+      const gc = grad([composed], leaves, { gradOutputs: [g] });
+      gf.forEach((t, i) => expectClose(t!, gc[i]!, { atol: 1e-4, rtol: 1e-4 }, `reluMlp ${shape} gradient ${i}`));
+    }
+  }));
+
+  it('reluMlp: gradients agree with finite differences (float64) and the second derivative with the composition', () => withBackend(backend, () => {
+    const f64 = (s: number[]): Tensor => randn(s).to('float64').requiresGrad_();
+    const mask = dropoutMask([3, 2, 6], 'float64', 0.25, new Generator(2));
+    const [x, w1, b1, w2, b2] = [f64([3, 2, 4]), f64([6, 4]), f64([6]), f64([3, 6]), f64([3])];
+    expect(gradcheck((...t) => reluMlpFused(t[0], t[1], t[2], t[3], t[4], mask), [x, w1, b1, w2, b2])).toBe(true);
+    const v = randn([3, 2, 3]).to('float64');
+    const second = (f: () => Tensor): Tensor[] => enableGrad(() => {
+      const [dx] = grad([f().mul(v).sum()], [x], { createGraph: true });
+      return grad([dx!.mul(dx!).sum()], [w1, w2]).map((t) => t!);
+    });
+    const a = second(() => reluMlpFused(x, w1, b1, w2, b2, mask));
+    const c = second(() => reluMlpComposed(x, w1, b1, w2, b2, mask));
+    a.forEach((t, i) => expectClose(t, c[i], { atol: 1e-9, rtol: 1e-7 }, `reluMlp second derivative ${i}`));
+  }));
+
+  it('reluMlp draws the same dropout mask as linear → relu → dropout → linear, and leaves the generator where it would', () => withBackend(backend, () => {
+    const x = randn([5, 11, 3]);
+    const [w1, b1, w2, b2] = [randn([40, 3]), randn([40]), randn([3, 40]), randn([3])];
+    const ga = new Generator(7);
+    const gb = new Generator(7);
+    const fused = reluMlp(x, w1, b1, w2, b2, { p: 0.4, generator: ga });
+    const composed = linear(dropout(linear(x, w1, b1).relu(), 0.4, true, { generator: gb }), w2, b2);
+    expectClose(fused, composed, { atol: 1e-5, rtol: 1e-4 }, 'reluMlp with dropout');
+    expect(ga.getState()).toEqual(gb.getState());
+    // Not training: no mask, no draw.
+    const gc = new Generator(7);
+    expectClose(reluMlp(x, w1, b1, w2, b2, { p: 0.4, training: false, generator: gc }), reluMlpComposed(x, w1, b1, w2, b2, null), { atol: 1e-5, rtol: 1e-4 }, 'reluMlp in eval');
+    expect(gc.getState()).toEqual(new Generator(7).getState());
+  }));
+
+  it('reluMlp names the mismatch in bad input', () => withBackend(backend, () => {
+    const x = randn([2, 5, 3]);
+    expect(() => reluMlpFused(x, randn([8, 4]), null, randn([3, 8]), null, null)).toThrow('reluMlp: input [2, 5, 3] does not end in 4 features (first weight [8, 4])');
+    expect(() => reluMlpFused(x, randn([8, 3]), null, randn([3, 7]), null, null)).toThrow('second weight [3, 7] does not take the 8 hidden units of the first [8, 3]');
+    expect(() => reluMlpFused(x, randn([8, 3]), randn([7]), randn([3, 8]), null, null)).toThrow('first bias [7] does not match 8 hidden units');
+    expect(() => reluMlpFused(x, randn([8, 3]), null, randn([3, 8]), null, randn([2, 5, 7]))).toThrow('mask [2, 5, 7] does not match input [2, 5, 3] with 8 hidden units (expected [2, 5, 8])');
+    expect(() => reluMlpFused(x, randn([8, 3]).to('float64'), null, randn([3, 8]), null, null)).toThrow('first weight is float64 but the input is float32');
+  }));
+
+  it('bernoulliFill is the xoshiro128** stream of Generator.random() < p, bit for bit', () => withBackend(backend, () => {
+    const n = 10_007;
+    const out = new Float32Array(n);
+    const fast = new Generator(11);
+    fast.bernoulliFill(out, 0.3, 1 / 0.7);
+    const slow = new Generator(11);
+    for (let i = 0; i < n; i++) expect(out[i]).toBe(slow.random() < 0.3 ? Math.fround(1 / 0.7) : 0);
+    expect(fast.getState()).toEqual(slow.getState());
+    // Directly through the kernel, the edges: p = 0 and p = 1.
+    const state = new Uint32Array([1, 2, 3, 4]);
+    getBackend().kernels.bernoulliFill(out, state, 0, 5);
+    expect(out.every((v) => v === 0)).toBe(true);
+    getBackend().kernels.bernoulliFill(out, state, 2 ** 32, 5);
+    expect(out.every((v) => v === 5)).toBe(true);
   }));
 });

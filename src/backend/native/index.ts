@@ -22,7 +22,7 @@ import { referenceBackend } from '../reference/index.js';
 import {
   ARITH_OPS, COMPARE_OPS, UNARY_OPS,
   type ArithOp, type Backend, type BinaryKernel, type CompareOp, type KernelTable, type ReduceKernel, type ReduceOp,
-  type UnaryKernel, type UnaryOp,
+  type MlpDims, type UnaryKernel, type UnaryOp,
 } from '../types.js';
 import { loadAddon, type NativeAddon } from './addon.js';
 
@@ -36,6 +36,9 @@ export function _setSmallCutoff(n = SMALL_DEFAULT): void {
   SMALL = n;
 }
 const ref = referenceBackend.kernels;
+
+/** True when every given storage (null: absent) is a Float32Array. */
+const allF32 = (...xs: (Storage | null)[]): boolean => xs.every((x) => x === null || x instanceof Float32Array);
 
 /** Op codes in the addon's order (native/kernels.h lists the same orders). */
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, argmax: 3, argmin: 4 };
@@ -53,6 +56,13 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     if (s2) for (let i = 0; i < nd; i++) P[1 + 2 * nd + i] = s2[i];
     if (s3) for (let i = 0; i < nd; i++) P[1 + 3 * nd + i] = s3[i];
     return true;
+  }
+
+  function mlpDims({ rows, c, f, o }: MlpDims): void {
+    P[0] = rows;
+    P[1] = c;
+    P[2] = f;
+    P[3] = o;
   }
 
   const unary = (op: UnaryOp): UnaryKernel => {
@@ -162,6 +172,47 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
         N.adamStep(p, g, m, v);
       } else {
         ref.adamStep(p, g, m, v, vmax, h);
+      }
+    },
+
+    bernoulliFill(out, state, threshold, value) {
+      if (out.length > SMALL && out instanceof Float32Array) {
+        P[0] = threshold;
+        P[1] = value;
+        N.bernoulliFill(out, state);
+      } else {
+        ref.bernoulliFill(out, state, threshold, value);
+      }
+    },
+
+    mlpForward(out, x, w1, b1, w2, b2, mask, d) {
+      if (d.rows * d.f > SMALL && allF32(out, x, w1, b1, w2, b2, mask)) {
+        mlpDims(d);
+        P[4] = b1 ? 1 : 0;
+        P[5] = b2 ? 1 : 0;
+        P[6] = mask ? 1 : 0;
+        N.mlpForward(out as Float32Array, x as Float32Array, w1 as Float32Array, (b1 ?? x) as Float32Array, w2 as Float32Array, (b2 ?? x) as Float32Array, (mask ?? x) as Float32Array);
+      } else {
+        ref.mlpForward(out, x, w1, b1, w2, b2, mask, d);
+      }
+    },
+
+    mlpBackward(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, mask, d) {
+      if (d.rows * d.f > SMALL && allF32(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, mask)) {
+        mlpDims(d);
+        P[4] = dw1 ? 1 : 0;
+        P[5] = db1 ? 1 : 0;
+        P[6] = dw2 ? 1 : 0;
+        P[7] = db2 ? 1 : 0;
+        P[8] = b1 ? 1 : 0;
+        P[9] = mask ? 1 : 0;
+        const any = x as Float32Array;
+        N.mlpBackward(
+          dx as Float32Array, (dw1 ?? any) as Float32Array, (db1 ?? any) as Float32Array, (dw2 ?? any) as Float32Array, (db2 ?? any) as Float32Array,
+          g as Float32Array, any, w1 as Float32Array, (b1 ?? any) as Float32Array, w2 as Float32Array, (mask ?? any) as Float32Array,
+        );
+      } else {
+        ref.mlpBackward(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, mask, d);
       }
     },
 

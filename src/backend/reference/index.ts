@@ -8,6 +8,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import type {
   Backend, BinaryKernel, KernelTable, MatmulParams, ReduceKernel, UnaryKernel,
 } from '../types.js';
+import { mlpBackward, mlpForward } from './mlp.js';
 import { forEachRow, isContiguous } from './strided.js';
 
 const unary = (f: (x: number) => number): UnaryKernel => (out, a) => {
@@ -353,6 +354,31 @@ const kernels: KernelTable = {
       }
     }
   },
+
+  bernoulliFill(out, state, threshold, value) {
+    let s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3];
+    for (let i = 0; i < out.length; i++) {
+      // xoshiro128**, as Generator.nextUint32, on local copies of the state.
+      const m5 = Math.imul(s1, 5);
+      const r7 = (m5 << 7) | (m5 >>> 25);
+      const u = Math.imul(r7, 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = u < threshold ? value : 0;
+    }
+    state[0] = s0;
+    state[1] = s1;
+    state[2] = s2;
+    state[3] = s3;
+  },
+
+  mlpForward,
+  mlpBackward,
 };
 
 export const referenceBackend: Backend = { name: 'reference', kernels };

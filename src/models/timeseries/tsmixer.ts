@@ -33,6 +33,7 @@
 import { noGrad } from '../../autograd/mode.js';
 import { xavierUniform_ } from '../../nn/init.js';
 import { Dropout } from '../../nn/dropout.js';
+import { reluMlp } from '../../nn/functional.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { LayerNorm } from '../../nn/norm.js';
@@ -135,6 +136,7 @@ export class TSMixerBlock extends Module<[Tensor], Tensor> {
   readonly fc2: Linear;
   readonly drop: Dropout;
   readonly act: (x: Tensor) => Tensor;
+  readonly activation: 'relu' | 'gelu';
 
   constructor(c: TSMixerConfig, generator?: Generator) {
     super();
@@ -147,6 +149,7 @@ export class TSMixerBlock extends Module<[Tensor], Tensor> {
     if (c.activation !== 'relu' && c.activation !== 'gelu') throw new Error(`tsmixer: activation must be 'relu' or 'gelu', got '${c.activation as string}'`);
     // Keras 'gelu' is the exact (erf) form by default.
     this.act = c.activation === 'relu' ? (x) => x.relu() : (x) => x.gelu();
+    this.activation = c.activation;
   }
 
   forward(x: Tensor): Tensor {
@@ -154,8 +157,12 @@ export class TSMixerBlock extends Module<[Tensor], Tensor> {
     y = this.act(this.temporalLinear.forward(y)).transpose(1, 2); // (B, L, C)
     const res = x.add(this.drop.forward(y));
     y = this.featureNorm.forward(res); // (B, L, C)
-    y = this.drop.forward(this.act(this.fc1.forward(y))); // (B, L, ff)
-    y = this.drop.forward(this.fc2.forward(y)); // (B, L, C)
+    // Dense_C→ff, act, Dropout, Dense_ff→C: with ReLU as one fused op
+    // (nn/functional reluMlp), drawing the same mask from the same generator.
+    y = this.activation === 'relu'
+      ? reluMlp(y, this.fc1.weight, this.fc1.bias, this.fc2.weight, this.fc2.bias, { p: this.drop.p, training: this.training, generator: this.drop.generator })
+      : this.fc2.forward(this.drop.forward(this.act(this.fc1.forward(y)))); // (B, L, ff) inside
+    y = this.drop.forward(y); // (B, L, C)
     return y.add(res);
   }
 }
