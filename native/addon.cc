@@ -432,37 +432,40 @@ napi_value AdamStep(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// mlpForward(out, x, w1, b1, w2, b2, mask) with rows, c, f, o, hasB1, hasB2, hasMask in the block
-// (b1, b2, mask are ignored unless flagged; pass any Float32Array).
+// mlpForward(out, x, w1, b1, w2, b2, keep) with rows, c, f, o, hasB1, hasB2, hasKeep, scale in the block
+// (b1, b2 and keep are ignored unless flagged; pass any Float32Array). keep is a Uint8Array.
 napi_value MlpForward(napi_env env, napi_callback_info info) {
   Args g(env, info, 7);
+  const bool hb1 = P(4) != 0, hb2 = P(5) != 0, hm = P(6) != 0;
   size_t n[7] = {};
   float* a[7];
-  for (size_t i = 0; i < 7; i++) a[i] = static_cast<float*>(g.array(i, napi_float32_array, &n[i]));
+  for (size_t i = 0; i < 6; i++) a[i] = static_cast<float*>(g.array(i, napi_float32_array, &n[i]));
+  const auto* keep = static_cast<const uint8_t*>(g.array(6, hm ? napi_uint8_array : -1, &n[6]));
   if (!g.ok) return nullptr;
   const int64_t rows = P(0), c = P(1), f = P(2), o = P(3);
-  const bool hb1 = P(4) != 0, hb2 = P(5) != 0, hm = P(6) != 0;
   if (rows < 0 || c <= 0 || f <= 0 || o <= 0 || n[0] != static_cast<size_t>(rows * o) || n[1] != static_cast<size_t>(rows * c) ||
       n[2] != static_cast<size_t>(f * c) || (hb1 && n[3] != static_cast<size_t>(f)) || n[4] != static_cast<size_t>(o * f) ||
       (hb2 && n[5] != static_cast<size_t>(o)) || (hm && n[6] != static_cast<size_t>(rows * f))) {
     g.fail("mlpForward: sizes do not match the arrays");
     return nullptr;
   }
-  if (!g_k->mlp_forward_f32(a[0], a[1], a[2], hb1 ? a[3] : nullptr, a[4], hb2 ? a[5] : nullptr, hm ? a[6] : nullptr, rows, c, f, o))
+  if (!g_k->mlp_forward_f32(a[0], a[1], a[2], hb1 ? a[3] : nullptr, a[4], hb2 ? a[5] : nullptr, hm ? keep : nullptr,
+                            static_cast<float>(PD(7)), rows, c, f, o))
     g.fail("mlpForward: out of memory");
   return nullptr;
 }
 
-// mlpBackward(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, mask) with rows, c, f, o, hasDw1, hasDb1, hasDw2, hasDb2,
-// hasB1, hasMask in the block.
+// mlpBackward(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, keep) with rows, c, f, o, hasDw1, hasDb1, hasDw2, hasDb2,
+// hasB1, hasKeep, scale in the block.
 napi_value MlpBackward(napi_env env, napi_callback_info info) {
   Args g(env, info, 11);
+  const bool hdw1 = P(4) != 0, hdb1 = P(5) != 0, hdw2 = P(6) != 0, hdb2 = P(7) != 0, hb1 = P(8) != 0, hm = P(9) != 0;
   size_t n[11] = {};
   float* a[11];
-  for (size_t i = 0; i < 11; i++) a[i] = static_cast<float*>(g.array(i, napi_float32_array, &n[i]));
+  for (size_t i = 0; i < 10; i++) a[i] = static_cast<float*>(g.array(i, napi_float32_array, &n[i]));
+  const auto* keep = static_cast<const uint8_t*>(g.array(10, hm ? napi_uint8_array : -1, &n[10]));
   if (!g.ok) return nullptr;
   const int64_t rows = P(0), c = P(1), f = P(2), o = P(3);
-  const bool hdw1 = P(4) != 0, hdb1 = P(5) != 0, hdw2 = P(6) != 0, hdb2 = P(7) != 0, hb1 = P(8) != 0, hm = P(9) != 0;
   const auto is = [](size_t got, int64_t want) { return got == static_cast<size_t>(want); };
   if (rows < 0 || c <= 0 || f <= 0 || o <= 0 || !is(n[0], rows * c) || (hdw1 && !is(n[1], f * c)) || (hdb1 && !is(n[2], f)) ||
       (hdw2 && !is(n[3], o * f)) || (hdb2 && !is(n[4], o)) || !is(n[5], rows * o) || !is(n[6], rows * c) ||
@@ -471,23 +474,29 @@ napi_value MlpBackward(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   if (!g_k->mlp_backward_f32(a[0], hdw1 ? a[1] : nullptr, hdb1 ? a[2] : nullptr, hdw2 ? a[3] : nullptr, hdb2 ? a[4] : nullptr,
-                             a[5], a[6], a[7], hb1 ? a[8] : nullptr, a[9], hm ? a[10] : nullptr, rows, c, f, o))
+                             a[5], a[6], a[7], hb1 ? a[8] : nullptr, a[9], hm ? keep : nullptr, static_cast<float>(PD(10)),
+                             rows, c, f, o))
     g.fail("mlpBackward: out of memory");
   return nullptr;
 }
 
-// bernoulliFill(out, state) with threshold, value in the block; state (Uint32Array of 4) advances in place.
+// bernoulliFill(out, state) with threshold, value in the block; out is a Float32Array or a Uint8Array;
+// state (Uint32Array of 4) advances in place.
 napi_value BernoulliFill(napi_env env, napi_callback_info info) {
   Args g(env, info, 2);
   size_t no = 0, ns = 0;
-  auto* out = static_cast<float*>(g.array(0, napi_float32_array, &no));
+  napi_typedarray_type kind;
+  void* out = g.array(0, -1, &no, &kind);
   auto* s = static_cast<uint32_t*>(g.array(1, napi_uint32_array, &ns));
   if (!g.ok) return nullptr;
-  if (ns != 4) {
-    g.fail("bernoulliFill: the generator state must have 4 words");
+  if (ns != 4 || (kind != napi_float32_array && kind != napi_uint8_array)) {
+    g.fail("bernoulliFill: expects a Float32Array or Uint8Array and a generator state of 4 words");
     return nullptr;
   }
-  mlpk::bernoulli_fill_f32(out, static_cast<int64_t>(no), s, PD(0), static_cast<float>(PD(1)));
+  if (kind == napi_float32_array)
+    mlpk::bernoulli_fill_f32(static_cast<float*>(out), static_cast<int64_t>(no), s, PD(0), static_cast<float>(PD(1)));
+  else
+    mlpk::bernoulli_fill_u8(static_cast<uint8_t*>(out), static_cast<int64_t>(no), s, PD(0), static_cast<uint8_t>(PD(1)));
   return nullptr;
 }
 

@@ -601,10 +601,10 @@ void reduce_f32(int op, void* out, const float* a, int64_t outer, int64_t n, int
 
 void gemm_f32(float* c, const float* a, const float* b, const mlpk::GemmParams& p);
 bool mlp_forward_f32(float* out, const float* x, const float* w1, const float* b1, const float* w2, const float* b2,
-                     const float* mask, int64_t rows, int64_t c, int64_t f, int64_t o);
+                     const uint8_t* keep, float scale, int64_t rows, int64_t c, int64_t f, int64_t o);
 bool mlp_backward_f32(float* dx, float* dw1, float* db1, float* dw2, float* db2, const float* g, const float* x,
-                      const float* w1, const float* b1, const float* w2, const float* mask, int64_t rows, int64_t c,
-                      int64_t f, int64_t o);
+                      const float* w1, const float* b1, const float* w2, const uint8_t* keep, float scale, int64_t rows,
+                      int64_t c, int64_t f, int64_t o);
 
 extern const mlpk::IsaKernels kTable = {
     MLPK_ISA_NAME, unary_f32, binary_f32, compare_f32, where_f32, reduce_f32, gemm_f32, layer_norm_f32, layer_norm_backward_f32, adam_f32,

@@ -61,15 +61,16 @@ struct IsaKernels {
   /** One Adam update in place (no AMSGrad). */
   void (*adam_f32)(float* p, const float* g, float* m, float* v, int64_t n, const AdamParams& h);
   /**
-   * Fused narrow MLP (mlp.cc): out = (relu(x·W1ᵀ + b1)·mask)·W2ᵀ + b2 over rows; b1, b2, mask may be null.
+   * Fused narrow MLP (mlp.cc): out = (relu(x·W1ᵀ + b1)·m)·W2ᵀ + b2 over rows, where m = scale for a hidden
+   * unit whose keep byte is set and 0 otherwise (1 everywhere when keep is null); b1, b2 may be null.
    * Returns false when out of memory.
    */
   bool (*mlp_forward_f32)(float* out, const float* x, const float* w1, const float* b1, const float* w2, const float* b2,
-                          const float* mask, int64_t rows, int64_t c, int64_t f, int64_t o);
+                          const uint8_t* keep, float scale, int64_t rows, int64_t c, int64_t f, int64_t o);
   /** Its gradients for the output gradient g: dx, and dw1, db1, dw2, db2 (overwritten) when not null. */
   bool (*mlp_backward_f32)(float* dx, float* dw1, float* db1, float* dw2, float* db2, const float* g, const float* x,
-                           const float* w1, const float* b1, const float* w2, const float* mask, int64_t rows,
-                           int64_t c, int64_t f, int64_t o);
+                           const float* w1, const float* b1, const float* w2, const uint8_t* keep, float scale,
+                           int64_t rows, int64_t c, int64_t f, int64_t o);
 };
 
 /**

@@ -7,7 +7,8 @@
 // backward pass recomputes them instead of storing them.
 //
 // Layout: x rows×C, W1 F×C (copied transposed, C×F, zero-padded to a whole
-// number of vectors), W2 O×F (copied zero-padded), mask rows×F or null.
+// number of vectors), W2 O×F (copied zero-padded), keep rows×F bytes or null
+// (a dropped hidden unit is 0, a kept one is multiplied by scale).
 #include <stdlib.h>
 
 #include "kernels.h"
@@ -24,17 +25,22 @@ constexpr double kGrainRows = 64;
 
 MLPK_INLINE int64_t round_up(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
 
-// Loads n < VL floats (the rest zero) when p + VL would run past the row.
-MLPK_INLINE vf vload_n(const float* p, int64_t n) {
-  if (n >= VL) return vload(p);
-  vf v = vf{};
-  for (int64_t i = 0; i < n; i++) v[i] = p[i];
-  return v;
+// The dropout factors of VL hidden units from their keep bytes (n of them
+// left in the row): scale where kept, 0 where dropped or past the row.
+MLPK_INLINE vf keep_factors(const uint8_t* p, int64_t n, float scale) {
+  vi k = vi{};
+  if (n >= VL) {
+    for (int i = 0; i < VL; i++) k[i] = p[i];
+  } else {
+    for (int64_t i = 0; i < n; i++) k[i] = p[i];
+  }
+  return vsel(k != vi{}, vsplat(scale), vf{});
 }
 
 struct MlpTask {
   const float* x;
-  const float* mask;
+  const uint8_t* keep;
+  float scale;
   const float* g;     // backward: output gradient rows×O
   float* out;         // forward: rows×O; backward: dx rows×C
   const float* w1t;   // C×Fp
@@ -47,8 +53,8 @@ struct MlpTask {
 
 MLPK_INLINE int64_t partial_size(const MlpTask& t) { return (t.c + t.o + 1) * t.fp + t.o; }
 
-// Hidden layer of nt ≤ RT rows from r0: a = relu(h)·mask and, when d is not
-// null, the local derivative d = [h > 0]·mask; both nt × Fp.
+// Hidden layer of NT ≤ RT rows from r0: a = relu(h)·m and, when d is not
+// null, the local derivative d = [h > 0]·m (m: the dropout factors); both NT × Fp.
 template <int NT>
 MLPK_INLINE void hidden_tile(const MlpTask& t, int64_t r0, float* a, float* d) {
   const int64_t C = t.c, F = t.f, Fp = t.fp;
@@ -62,7 +68,7 @@ MLPK_INLINE void hidden_tile(const MlpTask& t, int64_t r0, float* a, float* d) {
     }
     for (int r = 0; r < NT; r++) {
       const vi on = acc[r] > vf{};
-      const vf m = t.mask ? vload_n(t.mask + (r0 + r) * F + j, F - j) : vsplat(1.0f);
+      const vf m = t.keep ? keep_factors(t.keep + (r0 + r) * F + j, F - j, t.scale) : vsplat(1.0f);
       vstore(a + r * Fp + j, vsel(on, acc[r] * m, vf{}));
       if (d) vstore(d + r * Fp + j, vsel(on, m, vf{}));
     }
@@ -194,11 +200,11 @@ float* pack_weights(const float* w1, const float* b1, const float* w2, int64_t C
 }  // namespace
 
 bool mlp_forward_f32(float* out, const float* x, const float* w1, const float* b1, const float* w2, const float* b2,
-                     const float* mask, int64_t rows, int64_t c, int64_t f, int64_t o) {
+                     const uint8_t* keep, float scale, int64_t rows, int64_t c, int64_t f, int64_t o) {
   const int64_t fp = round_up(f, VL);
   float* packed = pack_weights(w1, b1, w2, c, f, fp, o);
   if (!packed) return false;
-  MlpTask t{x, mask, nullptr, out, packed, packed + c * fp, packed + (c + 1) * fp, b2, nullptr, rows, c, f, fp, o,
+  MlpTask t{x, keep, scale, nullptr, out, packed, packed + c * fp, packed + (c + 1) * fp, b2, nullptr, rows, c, f, fp, o,
             task_count(rows, c, f, o, false)};
   run(t);
   free(packed);
@@ -206,12 +212,12 @@ bool mlp_forward_f32(float* out, const float* x, const float* w1, const float* b
 }
 
 bool mlp_backward_f32(float* dx, float* dw1, float* db1, float* dw2, float* db2, const float* g, const float* x,
-                      const float* w1, const float* b1, const float* w2, const float* mask, int64_t rows, int64_t c,
-                      int64_t f, int64_t o) {
+                      const float* w1, const float* b1, const float* w2, const uint8_t* keep, float scale, int64_t rows,
+                      int64_t c, int64_t f, int64_t o) {
   const int64_t fp = round_up(f, VL);
   float* packed = pack_weights(w1, b1, w2, c, f, fp, o);
   if (!packed) return false;
-  MlpTask t{x, mask, g, dx, packed, packed + c * fp, packed + (c + 1) * fp, nullptr, nullptr, rows, c, f, fp, o,
+  MlpTask t{x, keep, scale, g, dx, packed, packed + c * fp, packed + (c + 1) * fp, nullptr, nullptr, rows, c, f, fp, o,
             task_count(rows, c, f, o, true)};
   const int64_t psize = partial_size(t);
   t.partial = static_cast<float*>(calloc(static_cast<size_t>(t.ntasks * psize), sizeof(float)));

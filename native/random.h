@@ -12,5 +12,7 @@ namespace mlpk {
  * advancing the generator state s[0..3] in place (threshold = p·2³²).
  */
 void bernoulli_fill_f32(float* out, int64_t n, uint32_t* s, double threshold, float value);
+/** The same into bytes (a bool mask: value 1). */
+void bernoulli_fill_u8(uint8_t* out, int64_t n, uint32_t* s, double threshold, uint8_t value);
 
 }  // namespace mlpk

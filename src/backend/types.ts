@@ -193,22 +193,27 @@ export type AdamStepKernel = (p: Storage, g: Storage, m: Storage, v: Storage, vm
  */
 export type BernoulliFillKernel = (out: Storage, state: Uint32Array, threshold: number, value: number) => void;
 
-/** Sizes of a fused MLP: `rows` rows of `c` inputs, `f` hidden units, `o` outputs. */
+/**
+ * Sizes of a fused MLP — `rows` rows of `c` inputs, `f` hidden units, `o`
+ * outputs — and the factor `scale` of a kept hidden unit under dropout.
+ */
 export interface MlpDims {
   rows: number;
   c: number;
   f: number;
   o: number;
+  scale: number;
 }
 
 /**
- * A two-layer perceptron with ReLU and a dropout mask, fused (src/ops/mlp.ts):
- * out = (relu(x·W1ᵀ + b1)·mask)·W2ᵀ + b2 for x (rows × c), W1 (f × c),
- * W2 (o × f), out (rows × o); b1, b2 and mask (rows × f, the scale each
- * hidden unit is multiplied by) may be null. The hidden layer is not stored.
+ * A two-layer perceptron with ReLU and dropout, fused (src/ops/mlp.ts):
+ * out = (relu(x·W1ᵀ + b1)·m)·W2ᵀ + b2 for x (rows × c), W1 (f × c),
+ * W2 (o × f), out (rows × o), where m is `scale` for a hidden unit whose
+ * byte in `keep` (bool, rows × f) is set and 0 otherwise — or 1 everywhere
+ * when keep is null. b1 and b2 may be null. The hidden layer is not stored.
  */
 export type MlpForwardKernel = (
-  out: Storage, x: Storage, w1: Storage, b1: Storage | null, w2: Storage, b2: Storage | null, mask: Storage | null, dims: MlpDims,
+  out: Storage, x: Storage, w1: Storage, b1: Storage | null, w2: Storage, b2: Storage | null, keep: Uint8Array | null, dims: MlpDims,
 ) => void;
 
 /**
@@ -218,7 +223,7 @@ export type MlpForwardKernel = (
  */
 export type MlpBackwardKernel = (
   dx: Storage, dw1: Storage | null, db1: Storage | null, dw2: Storage | null, db2: Storage | null,
-  g: Storage, x: Storage, w1: Storage, b1: Storage | null, w2: Storage, mask: Storage | null, dims: MlpDims,
+  g: Storage, x: Storage, w1: Storage, b1: Storage | null, w2: Storage, keep: Uint8Array | null, dims: MlpDims,
 ) => void;
 
 export type KernelFor<P extends Primitive> = P extends 'gelu'

@@ -189,9 +189,13 @@ export function reluMlp(
   if (!(p >= 0 && p <= 1)) throw new RangeError(`reluMlp: dropout probability must be in [0, 1], got ${p}`);
   const narrow = w1.ndim === 2 && w2.ndim === 2 && w1.shape[1] <= FUSED_MLP_MAX_WIDTH && w2.shape[0] <= FUSED_MLP_MAX_WIDTH;
   if (!narrow) return linear(dropout(linear(x, w1, b1).relu(), p, training, { generator }), w2, b2);
-  const drop = training && p > 0;
-  const mask = drop ? dropoutMask([...x.shape.slice(0, -1), w1.shape[0]], x.dtype, p, generator) : null;
-  return reluMlpFused(x, w1, b1, w2, b2, mask);
+  if (!training || p === 0) return reluMlpFused(x, w1, b1, w2, b2);
+  // The same draws as dropoutMask, one byte per hidden unit instead of a float factor.
+  const keep = 1 - p;
+  const shape = [...x.shape.slice(0, -1), w1.shape[0]];
+  const kept = new Tensor(keep > 0 ? allocStorageUninit('bool', numel(shape)) : allocStorage('bool', numel(shape)), shape, 'bool');
+  if (keep > 0) generator.bernoulliFill(kept.data as Uint8Array, keep, 1);
+  return reluMlpFused(x, w1, b1, w2, b2, kept, keep > 0 ? Math.fround(1 / keep) : 0);
 }
 
 /** Halves of x along dim: value first, gate second (torch.nn.functional.glu's order). */

@@ -82,7 +82,7 @@ export class Generator {
    * kernel (a dropout mask over millions of elements). Every backend
    * implements the same stream bit for bit.
    */
-  bernoulliFill(out: Float32Array | Float64Array, p: number, value: number): void {
+  bernoulliFill(out: Float32Array | Float64Array | Uint8Array, p: number, value: number): void {
     // random() < p  ⟺  u / 2³² < p  ⟺  u < p·2³² (both sides exact in doubles).
     getBackend().kernels.bernoulliFill(out, this.s, p * 4294967296, value);
   }

@@ -4,8 +4,8 @@
  * composed rule).
  */
 import { describe, expect, it } from 'vitest';
-import { AdamW, enableGrad, Generator, grad, gradcheck, randn, tensor, withBackend, type Tensor } from '../../src/index.js';
-import { dropout, dropoutMask, linear, reluMlp } from '../../src/nn/functional.js';
+import { AdamW, enableGrad, Generator, grad, gradcheck, rand, randn, tensor, withBackend, type Tensor } from '../../src/index.js';
+import { dropout, linear, reluMlp } from '../../src/nn/functional.js';
 import { geluComposed } from '../../src/ops/elementwise.js';
 import { reluMlpFused } from '../../src/ops/mlp.js';
 import { layerNormLastDims } from '../../src/ops/norm.js';
@@ -21,10 +21,10 @@ function layerNormComposed(x: Tensor, dims: number[], w: Tensor | null, b: Tenso
 }
 import { BACKENDS, expectClose } from '../helpers.js';
 
-/** The composition the fused MLP replaces: linear → relu → ·mask → linear. */
-function reluMlpComposed(x: Tensor, w1: Tensor, b1: Tensor | null, w2: Tensor, b2: Tensor | null, mask: Tensor | null): Tensor {
+/** The composition the fused MLP replaces: linear → relu → ·(keep·scale) → linear. */
+function reluMlpComposed(x: Tensor, w1: Tensor, b1: Tensor | null, w2: Tensor, b2: Tensor | null, keep: Tensor | null, scale: number): Tensor {
   const h = linear(x, w1, b1).relu();
-  return linear(mask ? h.mul(mask) : h, w2, b2);
+  return linear(keep ? h.mul(keep.to(h.dtype).mul(scale)) : h, w2, b2);
 }
 
 describe.each(BACKENDS)('fused kernels on %s', (backend) => {
@@ -115,11 +115,11 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
       const b1 = bias ? randn([f]).mul(0.1).requiresGrad_() : null;
       const w2 = randn([o, f]).div(Math.sqrt(f)).requiresGrad_();
       const b2 = bias ? randn([o]).requiresGrad_() : null;
-      const mask = masked ? dropoutMask([...shape.slice(0, -1), f], 'float32', 0.3, new Generator(1)) : null;
+      const keep = masked ? rand([...shape.slice(0, -1), f]).lt(0.7) : null;
       const g = randn([...shape.slice(0, -1), o]);
       const leaves = [x, w1, ...(b1 ? [b1] : []), w2, ...(b2 ? [b2] : [])];
-      const fused = reluMlpFused(x, w1, b1, w2, b2, mask);
-      const composed = reluMlpComposed(x, w1, b1, w2, b2, mask);
+      const fused = reluMlpFused(x, w1, b1, w2, b2, keep, 1 / 0.7);
+      const composed = reluMlpComposed(x, w1, b1, w2, b2, keep, 1 / 0.7);
       expect(fused.shape).toEqual([...shape.slice(0, -1), o]);
       expectClose(fused, composed.detach(), { atol: 1e-5, rtol: 1e-4 }, `reluMlp ${shape}`);
       const gf = grad([fused], leaves, { gradOutputs: [g] });
@@ -130,16 +130,16 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
 
   it('reluMlp: gradients agree with finite differences (float64) and the second derivative with the composition', () => withBackend(backend, () => {
     const f64 = (s: number[]): Tensor => randn(s).to('float64').requiresGrad_();
-    const mask = dropoutMask([3, 2, 6], 'float64', 0.25, new Generator(2));
+    const keep = rand([3, 2, 6]).lt(0.75);
     const [x, w1, b1, w2, b2] = [f64([3, 2, 4]), f64([6, 4]), f64([6]), f64([3, 6]), f64([3])];
-    expect(gradcheck((...t) => reluMlpFused(t[0], t[1], t[2], t[3], t[4], mask), [x, w1, b1, w2, b2])).toBe(true);
+    expect(gradcheck((...t) => reluMlpFused(t[0], t[1], t[2], t[3], t[4], keep, 4 / 3), [x, w1, b1, w2, b2])).toBe(true);
     const v = randn([3, 2, 3]).to('float64');
     const second = (f: () => Tensor): Tensor[] => enableGrad(() => {
       const [dx] = grad([f().mul(v).sum()], [x], { createGraph: true });
       return grad([dx!.mul(dx!).sum()], [w1, w2]).map((t) => t!);
     });
-    const a = second(() => reluMlpFused(x, w1, b1, w2, b2, mask));
-    const c = second(() => reluMlpComposed(x, w1, b1, w2, b2, mask));
+    const a = second(() => reluMlpFused(x, w1, b1, w2, b2, keep, 4 / 3));
+    const c = second(() => reluMlpComposed(x, w1, b1, w2, b2, keep, 4 / 3));
     a.forEach((t, i) => expectClose(t, c[i], { atol: 1e-9, rtol: 1e-7 }, `reluMlp second derivative ${i}`));
   }));
 
@@ -154,8 +154,11 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
     expect(ga.getState()).toEqual(gb.getState());
     // Not training: no mask, no draw.
     const gc = new Generator(7);
-    expectClose(reluMlp(x, w1, b1, w2, b2, { p: 0.4, training: false, generator: gc }), reluMlpComposed(x, w1, b1, w2, b2, null), { atol: 1e-5, rtol: 1e-4 }, 'reluMlp in eval');
+    expectClose(reluMlp(x, w1, b1, w2, b2, { p: 0.4, training: false, generator: gc }), reluMlpComposed(x, w1, b1, w2, b2, null, 1), { atol: 1e-5, rtol: 1e-4 }, 'reluMlp in eval');
     expect(gc.getState()).toEqual(new Generator(7).getState());
+    // p = 1 drops every hidden unit: the output is the second bias, and nothing is NaN.
+    const all = reluMlp(x, w1, b1, w2, b2, { p: 1, generator: new Generator(7) });
+    expectClose(all, b2.reshape([1, 1, 3]).expand([5, 11, 3]), { atol: 0, rtol: 0 }, 'reluMlp with p = 1');
   }));
 
   it('reluMlp names the mismatch in bad input', () => withBackend(backend, () => {
@@ -163,7 +166,8 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
     expect(() => reluMlpFused(x, randn([8, 4]), null, randn([3, 8]), null, null)).toThrow('reluMlp: input [2, 5, 3] does not end in 4 features (first weight [8, 4])');
     expect(() => reluMlpFused(x, randn([8, 3]), null, randn([3, 7]), null, null)).toThrow('second weight [3, 7] does not take the 8 hidden units of the first [8, 3]');
     expect(() => reluMlpFused(x, randn([8, 3]), randn([7]), randn([3, 8]), null, null)).toThrow('first bias [7] does not match 8 hidden units');
-    expect(() => reluMlpFused(x, randn([8, 3]), null, randn([3, 8]), null, randn([2, 5, 7]))).toThrow('mask [2, 5, 7] does not match input [2, 5, 3] with 8 hidden units (expected [2, 5, 8])');
+    expect(() => reluMlpFused(x, randn([8, 3]), null, randn([3, 8]), null, rand([2, 5, 7]).lt(0.5))).toThrow('keep mask [2, 5, 7] does not match input [2, 5, 3] with 8 hidden units (expected [2, 5, 8])');
+    expect(() => reluMlpFused(x, randn([8, 3]), null, randn([3, 8]), null, rand([2, 5, 8]))).toThrow('the keep mask must be bool, got float32');
     expect(() => reluMlpFused(x, randn([8, 3]).to('float64'), null, randn([3, 8]), null, null)).toThrow('first weight is float64 but the input is float32');
   }));
 
@@ -175,11 +179,16 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
     const slow = new Generator(11);
     for (let i = 0; i < n; i++) expect(out[i]).toBe(slow.random() < 0.3 ? Math.fround(1 / 0.7) : 0);
     expect(fast.getState()).toEqual(slow.getState());
+    const first = Float32Array.from(out);
     // Directly through the kernel, the edges: p = 0 and p = 1.
     const state = new Uint32Array([1, 2, 3, 4]);
     getBackend().kernels.bernoulliFill(out, state, 0, 5);
     expect(out.every((v) => v === 0)).toBe(true);
     getBackend().kernels.bernoulliFill(out, state, 2 ** 32, 5);
     expect(out.every((v) => v === 5)).toBe(true);
+    // Into bytes (a bool keep mask): the same draws.
+    const bytes = new Uint8Array(n);
+    new Generator(11).bernoulliFill(bytes, 0.3, 1);
+    expect(Array.from(bytes)).toEqual(Array.from(first, (v) => (v === 0 ? 0 : 1)));
   }));
 });

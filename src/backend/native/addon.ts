@@ -27,12 +27,12 @@ export interface NativeAddon {
   /** Null weight/bias are passed as any Float32Array and flagged absent in the block. */
   layerNorm(out: Float32Array, mean: Float32Array, rstd: Float32Array, x: Float32Array, w: Float32Array, b: Float32Array): void;
   layerNormBackward(dx: Float32Array, dw: Float32Array, db: Float32Array, g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, w: Float32Array): void;
-  bernoulliFill(out: Float32Array, state: Uint32Array): void;
-  /** Absent biases, mask and gradients likewise (flags in the block). */
-  mlpForward(out: Float32Array, x: Float32Array, w1: Float32Array, b1: Float32Array, w2: Float32Array, b2: Float32Array, mask: Float32Array): void;
+  bernoulliFill(out: Float32Array | Uint8Array, state: Uint32Array): void;
+  /** Absent biases, keep mask and gradients likewise (flags in the block). */
+  mlpForward(out: Float32Array, x: Float32Array, w1: Float32Array, b1: Float32Array, w2: Float32Array, b2: Float32Array, keep: Uint8Array | Float32Array): void;
   mlpBackward(
     dx: Float32Array, dw1: Float32Array, db1: Float32Array, dw2: Float32Array, db2: Float32Array,
-    g: Float32Array, x: Float32Array, w1: Float32Array, b1: Float32Array, w2: Float32Array, mask: Float32Array,
+    g: Float32Array, x: Float32Array, w1: Float32Array, b1: Float32Array, w2: Float32Array, keep: Uint8Array | Float32Array,
   ): void;
 }
 

@@ -58,7 +58,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     return true;
   }
 
-  function mlpDims({ rows, c, f, o }: MlpDims): void {
+  function mlpDims({ rows, c, f, o }: Omit<MlpDims, 'scale'>): void {
     P[0] = rows;
     P[1] = c;
     P[2] = f;
@@ -176,7 +176,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     },
 
     bernoulliFill(out, state, threshold, value) {
-      if (out.length > SMALL && out instanceof Float32Array) {
+      if (out.length > SMALL && (out instanceof Float32Array || out instanceof Uint8Array)) {
         P[0] = threshold;
         P[1] = value;
         N.bernoulliFill(out, state);
@@ -185,34 +185,36 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
       }
     },
 
-    mlpForward(out, x, w1, b1, w2, b2, mask, d) {
-      if (d.rows * d.f > SMALL && allF32(out, x, w1, b1, w2, b2, mask)) {
+    mlpForward(out, x, w1, b1, w2, b2, keep, d) {
+      if (d.rows * d.f > SMALL && allF32(out, x, w1, b1, w2, b2)) {
         mlpDims(d);
         P[4] = b1 ? 1 : 0;
         P[5] = b2 ? 1 : 0;
-        P[6] = mask ? 1 : 0;
-        N.mlpForward(out as Float32Array, x as Float32Array, w1 as Float32Array, (b1 ?? x) as Float32Array, w2 as Float32Array, (b2 ?? x) as Float32Array, (mask ?? x) as Float32Array);
+        P[6] = keep ? 1 : 0;
+        P[7] = d.scale;
+        N.mlpForward(out as Float32Array, x as Float32Array, w1 as Float32Array, (b1 ?? x) as Float32Array, w2 as Float32Array, (b2 ?? x) as Float32Array, keep ?? x as Float32Array);
       } else {
-        ref.mlpForward(out, x, w1, b1, w2, b2, mask, d);
+        ref.mlpForward(out, x, w1, b1, w2, b2, keep, d);
       }
     },
 
-    mlpBackward(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, mask, d) {
-      if (d.rows * d.f > SMALL && allF32(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, mask)) {
+    mlpBackward(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, keep, d) {
+      if (d.rows * d.f > SMALL && allF32(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2)) {
         mlpDims(d);
         P[4] = dw1 ? 1 : 0;
         P[5] = db1 ? 1 : 0;
         P[6] = dw2 ? 1 : 0;
         P[7] = db2 ? 1 : 0;
         P[8] = b1 ? 1 : 0;
-        P[9] = mask ? 1 : 0;
+        P[9] = keep ? 1 : 0;
+        P[10] = d.scale;
         const any = x as Float32Array;
         N.mlpBackward(
           dx as Float32Array, (dw1 ?? any) as Float32Array, (db1 ?? any) as Float32Array, (dw2 ?? any) as Float32Array, (db2 ?? any) as Float32Array,
-          g as Float32Array, any, w1 as Float32Array, (b1 ?? any) as Float32Array, w2 as Float32Array, (mask ?? any) as Float32Array,
+          g as Float32Array, any, w1 as Float32Array, (b1 ?? any) as Float32Array, w2 as Float32Array, keep ?? any,
         );
       } else {
-        ref.mlpBackward(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, mask, d);
+        ref.mlpBackward(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, keep, d);
       }
     },
 

@@ -4,13 +4,13 @@
  */
 import type { MlpBackwardKernel, MlpForwardKernel } from '../types.js';
 
-export const mlpForward: MlpForwardKernel = (out, x, w1, b1, w2, b2, mask, { rows, c, f, o }) => {
+export const mlpForward: MlpForwardKernel = (out, x, w1, b1, w2, b2, keep, { rows, c, f, o, scale }) => {
   const a = new Float64Array(f);
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < f; j++) {
       let h = b1 ? b1[j] : 0;
       for (let k = 0; k < c; k++) h += x[r * c + k] * w1[j * c + k];
-      a[j] = h > 0 ? h * (mask ? mask[r * f + j] : 1) : 0;
+      a[j] = h > 0 ? h * (keep ? (keep[r * f + j] ? scale : 0) : 1) : 0;
     }
     for (let q = 0; q < o; q++) {
       let y = b2 ? b2[q] : 0;
@@ -20,7 +20,7 @@ export const mlpForward: MlpForwardKernel = (out, x, w1, b1, w2, b2, mask, { row
   }
 };
 
-export const mlpBackward: MlpBackwardKernel = (dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, mask, { rows, c, f, o }) => {
+export const mlpBackward: MlpBackwardKernel = (dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, keep, { rows, c, f, o, scale }) => {
   const gw1 = new Float64Array(f * c);
   const gb1 = new Float64Array(f);
   const gw2 = new Float64Array(o * f);
@@ -31,7 +31,7 @@ export const mlpBackward: MlpBackwardKernel = (dx, dw1, db1, dw2, db2, g, x, w1,
     for (let j = 0; j < f; j++) {
       let h = b1 ? b1[j] : 0;
       for (let k = 0; k < c; k++) h += x[r * c + k] * w1[j * c + k];
-      const m = mask ? mask[r * f + j] : 1;
+      const m = keep ? (keep[r * f + j] ? scale : 0) : 1;
       a[j] = h > 0 ? h * m : 0;
       let ga = 0;
       for (let q = 0; q < o; q++) ga += g[r * o + q] * w2[q * f + j];
