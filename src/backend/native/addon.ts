@@ -48,9 +48,27 @@ export function loadAddon(): AddonLoad {
   try {
     const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
     const require = createRequire(import.meta.url);
-    return { addon: require(ADDON_PATH) as NativeAddon, error: null };
+    const addon = require(ADDON_PATH) as NativeAddon;
+    tuneGc(proc);
+    return { addon, error: null };
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return { addon: null, error: msg };
   }
+}
+
+/**
+ * A training step allocates hundreds of megabytes of op results outside the
+ * JS heap; V8 answers that external-memory pressure with a marking cycle every
+ * few tens of milliseconds. Marked concurrently, each cycle needs helper
+ * threads on cores the kernels are using, and meanwhile the main thread runs
+ * with the marking write barrier on: steps of PatchTSMixer took 1.5× as long
+ * (bench/README.md). On a JS heap this small, marking on the main thread is a
+ * pause of a few milliseconds. MLPKIT_GC_TUNING=0 leaves V8's default alone
+ * (as MLPKIT_MALLOC_TUNING=0 does glibc's, native/addon.cc).
+ */
+function tuneGc(proc: NodeJS.Process): void {
+  if (proc.env.MLPKIT_GC_TUNING === '0') return;
+  const v8 = proc.getBuiltinModule('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString('--no-concurrent-marking');
 }
