@@ -235,6 +235,80 @@ void gemm_small(float* C, const View& A, const View& B, int64_t m, int64_t n, in
   }
 }
 
+/** Σ_k a[k]·b[k] over n contiguous floats, four vector accumulators wide. */
+MLPK_INLINE float dot(const float* a, const float* b, int64_t n) {
+  vf s0 = vf{}, s1 = vf{}, s2 = vf{}, s3 = vf{};
+  int64_t k = 0;
+  for (; k + 4 * VL <= n; k += 4 * VL) {
+    s0 += vload(a + k) * vload(b + k);
+    s1 += vload(a + k + VL) * vload(b + k + VL);
+    s2 += vload(a + k + 2 * VL) * vload(b + k + 2 * VL);
+    s3 += vload(a + k + 3 * VL) * vload(b + k + 3 * VL);
+  }
+  for (; k + VL <= n; k += VL) s0 += vload(a + k) * vload(b + k);
+  float s = hsum((s0 + s1) + (s2 + s3));
+  for (; k < n; k++) s += a[k] * b[k];
+  return s;
+}
+
+/** y[0:n] += alpha·x[0:n]. */
+MLPK_INLINE void axpy(float* y, float alpha, const float* x, int64_t n) {
+  int64_t j = 0;
+  for (; j + VL <= n; j += VL) vstore(y + j, vload(y + j) + alpha * vload(x + j));
+  for (; j < n; j++) y[j] += alpha * x[j];
+}
+
+/**
+ * Products with a handful of rows or columns (m or n at most kSkinny: a
+ * projection to one output, the weight gradient of one) — the packed kernel
+ * would pad every tile to MR × NR, doing up to 30× the arithmetic. Here each
+ * output is a dot product over contiguous k, or a row of C grows by
+ * contiguous axpys; the operand that is not contiguous along the walk is
+ * first copied into a contiguous scratch (a few rows or columns).
+ */
+constexpr int64_t kSkinny = 4;  // one thread: these are cheap once the padding is gone
+
+void gemm_skinny(float* C, const View& A, const View& B, int64_t m, int64_t n, int64_t k) {
+  if (m <= n && B.cs == 1) {
+    // Few rows, row-major B: C row i = Σ_k A(i, k)·B row k.
+    for (int64_t i = 0; i < m; i++) {
+      float* c = C + i * n;
+      for (int64_t j = 0; j < n; j++) c[j] = 0.0f;
+      for (int64_t kk = 0; kk < k; kk++) axpy(c, A.at(i, kk), B.p + kk * B.rs, n);
+    }
+    return;
+  }
+  if (m <= n) {
+    // Few rows, B's columns contiguous in k: dots, with A's rows made contiguous.
+    float* a = grow(&t_pack_a, &t_pack_a_cap, m * k);
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t kk = 0; kk < k; kk++) a[i * k + kk] = A.at(i, kk);
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) C[i * n + j] = dot(a + i * k, B.p + j * B.cs, k);
+    return;
+  }
+  // Few columns: B's n columns as contiguous rows of k.
+  float* bt = grow(&t_pack_b, &t_pack_b_cap, n * k);
+  for (int64_t j = 0; j < n; j++)
+    for (int64_t kk = 0; kk < k; kk++) bt[j * k + kk] = B.at(kk, j);
+  if (A.cs == 1) {
+    // Row-major A: every output is a dot of contiguous rows.
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) C[i * n + j] = dot(A.p + i * A.rs, bt + j * k, k);
+    return;
+  }
+  // Transposed A (row k of its storage holds A(·, k) contiguously): column j
+  // of C grows by axpys over m, in a scratch laid out column by column.
+  float* ct = grow(&t_pack_a, &t_pack_a_cap, n * m);
+  for (int64_t e = 0; e < n * m; e++) ct[e] = 0.0f;
+  for (int64_t kk = 0; kk < k; kk++) {
+    const float* arow = A.p + kk * A.cs;
+    for (int64_t j = 0; j < n; j++) axpy(ct + j * m, bt[j * k + kk], arow, m);
+  }
+  for (int64_t i = 0; i < m; i++)
+    for (int64_t j = 0; j < n; j++) C[i * n + j] = ct[j * m + i];
+}
+
 /**
  * One column block [jc, jc+nc) of a product. All of B's rows for the block are
  * packed first (k blocks × NR panels; B block p at offset p·KC·ncPad), then C
@@ -305,6 +379,7 @@ void tile_task(void* ctx, int64_t t) {
 
 void gemm_one(float* C, const View& A, const View& B, int64_t m, int64_t n, int64_t k, bool threaded) {
   if (static_cast<double>(m) * n * k <= kSmallMacs) return gemm_small(C, A, B, m, n, k);
+  if (m <= kSkinny || n <= kSkinny) return gemm_skinny(C, A, B, m, n, k);
   const int threads = threaded ? mlpk::pool_threads() : 1;
   // Column blocks small enough that their packed B (k × nc) stays in the last-level cache.
   int64_t nc_max = kPackedB / k / NR * NR;

@@ -214,6 +214,8 @@ describe.skipIf(!nativeBackend).each([
     const sizes: [number, number, number][] = [
       [1, 1, 1], [1, 7, 1], [7, 1, 5], [3, 4, 5], [17, 33, 15], [33, 65, 31], [64, 64, 64],
       [97, 300, 129], [260, 70, 300],
+      // skinny: at most 4 rows or columns, past the tiny-product cutoff (gemm_skinny)
+      [1, 5000, 16], [16, 3000, 3], [4, 2000, 40], [300, 70, 2], [2, 700, 300], [3, 4000, 1], [5, 900, 4],
     ];
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
