@@ -3,7 +3,7 @@
  * dropout → linear: forward + backward time at TSMixer's feature-mixing shape
  * and at widening input/output widths, to place FUSED_MLP_MAX_WIDTH.
  *
- *   npm run build && node bench/fused_mlp.mjs [--rows 16384] [--hidden 512] [--steps 7]
+ *   npm run build && node bench/fused_mlp.mjs [--rows 16384] [--hidden 512] [--steps 7] [--no-dropout]
  *
  * Threads: MLPKIT_THREADS, as everywhere. Prints the median of `steps` runs.
  */
@@ -16,7 +16,9 @@ const args = process.argv.slice(2);
 const rows = intFlag(args, '--rows', 16384);
 const hidden = intFlag(args, '--hidden', 512);
 const steps = intFlag(args, '--steps', 7);
-const P = 0.5;
+const noDropout = args.indexOf('--no-dropout');
+if (noDropout >= 0) args.splice(noDropout, 1);
+const P = noDropout >= 0 ? 0 : 0.5;
 
 function median(f) {
   const t = [];
@@ -40,6 +42,7 @@ for (const width of [7, 16, 32, 64, 128]) {
   const composed = median(() => linear(dropout(linear(x, fc1.weight, fc1.bias).relu(), P, true, { generator: gen }), fc2.weight, fc2.bias).backward(g));
   // reluMlp picks the fused op only up to FUSED_MLP_MAX_WIDTH; call it directly here, with the mask reluMlp would draw.
   const fused = median(() => {
+    if (P === 0) return reluMlpFused(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias).backward(g);
     const kept = new Tensor(new Uint8Array(rows * hidden), [rows, hidden], 'bool');
     gen.bernoulliFill(kept.data, 1 - P, 1);
     reluMlpFused(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, kept, 1 / (1 - P)).backward(g);
