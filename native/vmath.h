@@ -91,7 +91,10 @@ MLPK_INLINE vf vsigmoid(vf x) { return 1.0f / (1.0f + vexp(-x)); }
 // backend): x·P(x²)/Q(x²) below 0.5, 1 − e^{−x²}·P(x)/Q(x) up to 4 and 1 above
 // (erfc(4) is below half a float32 ulp of 1). The rounding of x² shifts
 // e^{−x²} by at most x²·2⁻²⁴ relative, i.e. < 1e-7 absolute in the result.
-MLPK_INLINE vf verf(vf x) {
+//
+// verf_gauss also returns exp(−x²) (0 past |x| = 6) through `gauss`, which the
+// large branch computes anyway: GELU's derivative needs that Gaussian too.
+MLPK_INLINE vf verf_gauss(vf x, vf* gauss) {
   const vf ax = vabs(x);
   const vf t = x * x;
   vf p = vsplat(0.185777706184603153f);
@@ -124,10 +127,18 @@ MLPK_INLINE vf verf(vf x) {
   Q = Q * a + 4362.61909014324716f;
   Q = Q * a + 3439.36767414372164f;
   Q = Q * a + 1230.33935480374942f;
-  const vf erfc = vexp(-(a * a)) * (P / Q);
+  // Past 6, erfc(x) < 3e-17 (erf is ±1 in float32) and e^{−x²} < 3e-16: call both 0,
+  // so that a caller's x·gauss is 0 (NaN for x = ±inf), not x·e^{−36}.
+  *gauss = vsel(ax > six, vf{}, vexp(-(a * a)));
+  const vf erfc = *gauss * (P / Q);
   vf large = 1.0f - erfc;
   large = asflt(asint(large) | (asint(x) & isplat(int32_t(0x80000000))));
   return vsel(ax < 0.5f, small, large);
+}
+
+MLPK_INLINE vf verf(vf x) {
+  vf gauss;
+  return verf_gauss(x, &gauss);
 }
 
 }  // namespace MLPK_NS
