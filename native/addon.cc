@@ -227,7 +227,7 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// matmul(out, a, b) with batch, m, k, n, transA, transB, aBatchStride, bBatchStride in the block.
+// matmul(out, a, b[, bias]) with batch, m, k, n, transA, transB, aBatchStride, bBatchStride, hasBias in the block.
 napi_value Matmul(napi_env env, napi_callback_info info) {
   Args g(env, info, 3);
   size_t no = 0, na = 0, nb = 0;
@@ -235,7 +235,17 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   auto* a = static_cast<const float*>(g.array(1, napi_float32_array, &na));
   auto* b = static_cast<const float*>(g.array(2, napi_float32_array, &nb));
   if (!g.ok) return nullptr;
-  mlpk::GemmParams p{P(0), P(1), P(2), P(3), P(4) != 0, P(5) != 0, P(6), P(7)};
+  mlpk::GemmParams p{P(0), P(1), P(2), P(3), P(4) != 0, P(5) != 0, P(6), P(7), nullptr};
+  if (P(8) != 0) {
+    // matmul(out, a, b, bias): a bias of n values added to every row.
+    size_t nbias = 0;
+    p.bias = static_cast<const float*>(g.array(3, napi_float32_array, &nbias));
+    if (!g.ok) return nullptr;
+    if (static_cast<int64_t>(nbias) != p.n) {
+      g.fail("matmul: the bias does not have n elements");
+      return nullptr;
+    }
+  }
   const bool sizes_ok = p.batch >= 0 && p.m >= 0 && p.k >= 0 && p.n >= 0 && p.a_batch_stride >= 0 && p.b_batch_stride >= 0;
   const auto last = [](int64_t batch, int64_t stride, int64_t size) { return batch == 0 ? 0 : (batch - 1) * stride + size; };
   if (!sizes_ok || static_cast<size_t>(p.batch * p.m * p.n) != no ||
@@ -246,7 +256,7 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   }
   if (no == 0) return nullptr;
   if (p.k == 0) {
-    std::memset(out, 0, no * sizeof(float));
+    for (size_t e = 0; e < no; e++) out[e] = p.bias ? p.bias[e % p.n] : 0.0f;
     return nullptr;
   }
   g_k->gemm_f32(out, a, b, p);

@@ -126,8 +126,21 @@ void pack_b(const View& B, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int64
 
 // ------------------------------------------------------------------ micro-kernel
 
-/** Write (or add) the MR × NR accumulators to C, clipped to mr × nr at the edges. */
-MLPK_INLINE void store_tile(const vf* c0, const vf* c1, float* C, int64_t ldc, bool accumulate, int mr, int nr) {
+/**
+ * Write (or add) the MR × NR accumulators to C, clipped to mr × nr at the
+ * edges; `bias` (NR values for these columns, or null) is added to each row.
+ */
+MLPK_INLINE void store_tile(vf* c0, vf* c1, float* C, int64_t ldc, bool accumulate, int mr, int nr, const float* bias) {
+  if (bias) {
+    float b[NR] = {};
+    for (int j = 0; j < nr; j++) b[j] = bias[j];
+    const vf b0 = vload(b), b1 = vload(b + VL);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+      c0[i] += b0;
+      c1[i] += b1;
+    }
+  }
   if (mr == MR && nr == NR) {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
@@ -157,7 +170,7 @@ MLPK_INLINE void store_tile(const vf* c0, const vf* c1, float* C, int64_t ldc, b
 }
 
 /**
- * C[0:mr, 0:nr] (+)= A (MR × kc) · B (kc × NR, rows ldb apart: NR when packed), with A(i, k) at
+ * C[0:mr, 0:nr] (+)= A (MR × kc) · B (kc × NR, rows ldb apart: NR when packed) (+ bias), with A(i, k) at
  * A[i·si + k·sk]: a packed panel (si = 1, sk = MR), or A read in place when
  * its layout allows — transposed storage (si = 1, sk = lda) or row-major rows
  * (si = lda, sk = 1). In-place reads skip packing, which costs as much as the
@@ -165,7 +178,7 @@ MLPK_INLINE void store_tile(const vf* c0, const vf* c1, float* C, int64_t ldc, b
  */
 template <bool kRows>
 void micro(int64_t kc, const float* __restrict A, int64_t lda, const float* __restrict B, int64_t ldb, float* C,
-           int64_t ldc, bool accumulate, int mr, int nr) {
+           int64_t ldc, bool accumulate, int mr, int nr, const float* bias) {
   vf c0[MR], c1[MR];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++) c0[i] = c1[i] = vf{};
@@ -196,7 +209,7 @@ void micro(int64_t kc, const float* __restrict A, int64_t lda, const float* __re
       B += ldb;
     }
   }
-  store_tile(c0, c1, C, ldc, accumulate, mr, nr);
+  store_tile(c0, c1, C, ldc, accumulate, mr, nr, bias);
 }
 
 // ------------------------------------------------------------------ buffers
@@ -317,6 +330,7 @@ void gemm_skinny(float* C, const View& A, const View& B, int64_t m, int64_t n, i
 struct Block {
   View A, B;
   float* C;
+  const float* bias;  // n values, or null
   int64_t m, n, k;
   int64_t jc, nc, panels, kblocks;
   int64_t panel_groups;  // B packing tasks per k block
@@ -369,23 +383,37 @@ void tile_task(void* ctx, int64_t t) {
         const bool direct = g.b_in_place && nr == NR;
         const float* bp = direct ? g.B.p + k0 * g.B.rs + g.jc + jr : pb + jr * kc;
         const int64_t ldb = direct ? g.B.rs : NR;
-        if (full && g.A.cs == 1) micro<true>(kc, a, g.A.rs, bp, ldb, crow + jr, g.n, p > 0, MR, nr);
-        else if (full) micro<false>(kc, a, g.A.cs, bp, ldb, crow + jr, g.n, p > 0, MR, nr);
-        else micro<false>(kc, a, MR, bp, ldb, crow + jr, g.n, p > 0, mr, nr);
+        // The bias joins the first k block's sums, as C's initial value would.
+        const float* bias = p == 0 && g.bias ? g.bias + g.jc + jr : nullptr;
+        if (full && g.A.cs == 1) micro<true>(kc, a, g.A.rs, bp, ldb, crow + jr, g.n, p > 0, MR, nr, bias);
+        else if (full) micro<false>(kc, a, g.A.cs, bp, ldb, crow + jr, g.n, p > 0, MR, nr, bias);
+        else micro<false>(kc, a, MR, bp, ldb, crow + jr, g.n, p > 0, mr, nr, bias);
       }
     }
   }
 }
 
-void gemm_one(float* C, const View& A, const View& B, int64_t m, int64_t n, int64_t k, bool threaded) {
-  if (static_cast<double>(m) * n * k <= kSmallMacs) return gemm_small(C, A, B, m, n, k);
-  if (m <= kSkinny || n <= kSkinny) return gemm_skinny(C, A, B, m, n, k);
+/** C[i, :] += bias for every row (the unpacked paths add the bias at the end). */
+void add_bias(float* C, const float* bias, int64_t m, int64_t n) {
+  if (!bias) return;
+  for (int64_t i = 0; i < m; i++) axpy(C + i * n, 1.0f, bias, n);
+}
+
+void gemm_one(float* C, const View& A, const View& B, const float* bias, int64_t m, int64_t n, int64_t k, bool threaded) {
+  if (static_cast<double>(m) * n * k <= kSmallMacs) {
+    gemm_small(C, A, B, m, n, k);
+    return add_bias(C, bias, m, n);
+  }
+  if (m <= kSkinny || n <= kSkinny) {
+    gemm_skinny(C, A, B, m, n, k);
+    return add_bias(C, bias, m, n);
+  }
   const int threads = threaded ? mlpk::pool_threads() : 1;
   // Column blocks small enough that their packed B (k × nc) stays in the last-level cache.
   int64_t nc_max = kPackedB / k / NR * NR;
   if (nc_max < NR) nc_max = NR;
   for (int64_t jc = 0; jc < n; jc += nc_max) {
-    Block g{A, B, C, m, n, k, jc, n - jc < nc_max ? n - jc : nc_max, 0, (k + KC - 1) / KC, 1, 0, 0, 0, 0, nullptr, false};
+    Block g{A, B, C, bias, m, n, k, jc, n - jc < nc_max ? n - jc : nc_max, 0, (k + KC - 1) / KC, 1, 0, 0, 0, 0, nullptr, false};
     // With few rows, each B element serves only m multiply-adds: packing it
     // (write, then read back) would cost a good part of that, so a row-major
     // B is read in place (its rows are contiguous runs of NR floats).
@@ -432,7 +460,7 @@ void batch_task(void* ctx, int64_t bi) {
   const mlpk::GemmParams& p = *t.p;
   View A{t.a + bi * p.a_batch_stride, p.trans_a ? 1 : p.k, p.trans_a ? p.m : 1};
   View B{t.b + bi * p.b_batch_stride, p.trans_b ? 1 : p.n, p.trans_b ? p.k : 1};
-  gemm_one(t.c + bi * p.m * p.n, A, B, p.m, p.n, p.k, false);
+  gemm_one(t.c + bi * p.m * p.n, A, B, p.bias, p.m, p.n, p.k, false);
 }
 
 }  // namespace
@@ -449,7 +477,7 @@ void gemm_f32(float* c, const float* a, const float* b, const mlpk::GemmParams& 
   for (int64_t bi = 0; bi < p.batch; bi++) {
     View A{a + bi * p.a_batch_stride, p.trans_a ? 1 : p.k, p.trans_a ? p.m : 1};
     View B{b + bi * p.b_batch_stride, p.trans_b ? 1 : p.n, p.trans_b ? p.k : 1};
-    gemm_one(c + bi * p.m * p.n, A, B, p.m, p.n, p.k, threaded && macs >= 2 * kGrainMacs);
+    gemm_one(c + bi * p.m * p.n, A, B, p.bias, p.m, p.n, p.k, threaded && macs >= 2 * kGrainMacs);
   }
 }
 

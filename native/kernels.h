@@ -41,6 +41,7 @@ struct GemmParams {
   int64_t batch, m, k, n;
   bool trans_a, trans_b;
   int64_t a_batch_stride, b_batch_stride;
+  const float* bias;  // n values added to every row of C (a Linear layer's bias), or null
 };
 
 struct IsaKernels {

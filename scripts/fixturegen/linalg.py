@@ -6,6 +6,8 @@ from .common import FixtureSet
 NOTES = [
     "bmm(a, b, transA, transB) reads a stored [k, m] (or [n, k]) operand as its transpose; "
     'the expected values are torch.bmm of explicitly transposed operands, with the batch of 1 broadcast.',
+    'bmmBias: bmm(a, b, transA, transB, bias) adds bias [n] to every row inside the product, as torch.addmm / '
+    'F.linear do; expected values are the product plus the broadcast bias.',
 ]
 
 
@@ -61,4 +63,12 @@ def generate(seed):
     ]
     for eq, shapes in eqs:
         fx.add('einsum', eq, lambda *xs, eq=eq: torch.einsum(eq, *xs), [r(*s) for s in shapes], {'equation': eq})
+
+    # bmm with a fused bias (the Linear layer's product), after the cases above so their draws are unchanged.
+    for ta, tb, ba, name in [(False, True, 1, 'x·Wᵀ + b (Linear)'), (False, False, 2, 'batched'), (True, False, 1, 'transA, left batch 1 broadcast')]:
+        a = r(ba, 4, 3) if ta else r(ba, 3, 4)
+        b = r(2, 5, 4) if tb else r(2, 4, 5)
+        fx.add('bmmBias', name,
+               lambda a, b, c, ta=ta, tb=tb: torch.matmul(a.mT if ta else a, b.mT if tb else b) + c, [a, b, r(5)],
+               {'transA': ta, 'transB': tb})
     return fx, NOTES

@@ -101,8 +101,10 @@ export interface MatmulParams {
   /** Elements between consecutive batch matrices of a (0 broadcasts one matrix). */
   aBatchStride: number;
   bBatchStride: number;
+  /** n values added to every row of every product (a Linear layer's bias), when given. */
+  bias?: Storage | null;
 }
-/** out[b] = op(a[b]) @ op(b[b]) with out contiguous [batch, m, n]; float storages only. */
+/** out[b] = op(a[b]) @ op(b[b]) (+ bias) with out contiguous [batch, m, n]; float storages only. */
 export type MatmulKernel = (out: Storage, a: Storage, b: Storage, p: MatmulParams) => void;
 
 /** out[pos] = a[offset + pos·strides] for every position of outShape (transpose, expand, slice, flip, unfold). */

@@ -9,8 +9,10 @@ import { broadcastShapes, flopCounter, kernels, record, requireFloat, uninit } f
  * on rank-3 inputs whose batch is equal or 1 (broadcast without copying).
  * `ta`/`tb` read a stored [k, m] / [n, k] as its transpose, which lets the
  * backward pass use the same kernel without materialising transposes.
+ * `bias` ([n]) is added to every row inside the kernel, as torch.addmm
+ * does for a Linear layer, instead of in a second pass over the output.
  */
-export function bmm(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
+export function bmm(a: Tensor, b: Tensor, ta = false, tb = false, bias: Tensor | null = null): Tensor {
   requireFloat(a, 'matmul');
   requireFloat(b, 'matmul');
   if (a.dtype !== b.dtype) throw new TypeError(`matmul: dtypes differ (${a.dtype} and ${b.dtype})`);
@@ -22,18 +24,25 @@ export function bmm(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   const n = tb ? rb : cb;
   if (k !== kb) throw new Error(`matmul: inner dimensions differ: ${shapeStr(a.shape)}${ta ? 'ᵀ' : ''} @ ${shapeStr(b.shape)}${tb ? 'ᵀ' : ''} (${k} vs ${kb})`);
   if (ba !== bb && ba !== 1 && bb !== 1) throw new Error(`matmul: batch sizes ${ba} and ${bb} differ (${shapeStr(a.shape)} @ ${shapeStr(b.shape)})`);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== n)) throw new Error(`matmul: bias ${shapeStr(bias.shape)} does not match the ${n} columns of the product`);
+  if (bias && bias.dtype !== a.dtype) throw new TypeError(`matmul: bias is ${bias.dtype} but the operands are ${a.dtype}`);
   const batch = Math.max(ba, bb);
   if (flopCounter.active) flopCounter.flops += 2 * batch * m * k * n;
   const out = uninit([batch, m, n], a.dtype);
   if (out.size > 0) {
-    if (k === 0) out.data.fill(0);
-    else kernels().matmul(out.data, a.data, b.data, {
-      batch, m, k, n, transA: ta, transB: tb,
-      aBatchStride: ba === 1 ? 0 : m * k,
-      bBatchStride: bb === 1 ? 0 : k * n,
-    });
+    if (k === 0) {
+      const d = out.data;
+      for (let i = 0; i < d.length; i++) d[i] = bias ? bias.data[i % n] : 0;
+    } else {
+      kernels().matmul(out.data, a.data, b.data, {
+        batch, m, k, n, transA: ta, transB: tb,
+        aBatchStride: ba === 1 ? 0 : m * k,
+        bBatchStride: bb === 1 ? 0 : k * n,
+        bias: bias?.data ?? null,
+      });
+    }
   }
-  return record('matmul', out, [a, b], (g) => {
+  return record('matmul', out, bias ? [a, b, bias] : [a, b], (g) => {
     let ga: Tensor | null = null;
     let gb: Tensor | null = null;
     if (a.requiresGrad) {
@@ -44,7 +53,8 @@ export function bmm(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
       gb = tb ? bmm(g, a, true, ta) : bmm(a, g, !ta, false);
       if (bb === 1 && batch > 1) gb = gb.sum(0, true);
     }
-    return [ga, gb];
+    if (!bias) return [ga, gb];
+    return [ga, gb, bias.requiresGrad ? g.sum([0, 1]) : null];
   });
 }
 

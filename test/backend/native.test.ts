@@ -227,11 +227,27 @@ describe.skipIf(!nativeBackend).each([
               const p: MatmulParams = { batch, m, k, n, transA, transB, aBatchStride: aB === 1 ? 0 : m * k, bBatchStride: bB === 1 ? 0 : k * n };
               // float32 accumulation in a different order: error grows like √k.
               both(N, () => allocStorage('float32', batch * m * n), (kt, o) => kt.matmul(o, a, b, p), 2e-6 * Math.sqrt(k) * 9, 1e-5, `matmul ${m}×${k}×${n} batch ${batch} (${aB}, ${bB})`);
+              if (aB === bB) {
+                const bias = randStorage('float32', n, n + 7);
+                both(N, () => allocStorage('float32', batch * m * n), (kt, o) => kt.matmul(o, a, b, { ...p, bias }), 2e-6 * Math.sqrt(k) * 9, 1e-5, `matmul ${m}×${k}×${n} batch ${batch} + bias`);
+              }
             }
           }
         });
       }
     }
+
+    it('bias on a product of several k blocks and column blocks', () => {
+      // k = 2100: 9 blocks of 256; n = 600: two column blocks (the packed B of a block holds ≤ 2^20 floats).
+      const [m, k, n] = [40, 2100, 600];
+      const a = randStorage('float32', m * k, 3);
+      const b = randStorage('float32', k * n, 4);
+      const bias = randStorage('float32', n, 5);
+      for (const transB of [false, true]) {
+        const p: MatmulParams = { batch: 1, m, k, n, transA: false, transB, aBatchStride: 0, bBatchStride: 0, bias };
+        both(N, () => allocStorage('float32', m * n), (kt, o) => kt.matmul(o, a, b, p), 2e-6 * Math.sqrt(k) * 9, 1e-5, `matmul ${m}×${k}×${n} + bias, transB ${transB}`);
+      }
+    });
 
     it('large product on every thread count', () => {
       const [m, k, n] = [300, 256, 520];

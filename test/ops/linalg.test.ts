@@ -1,4 +1,4 @@
-/** matmul, bmm with transpose flags and einsum against PyTorch. */
+/** matmul, bmm with transpose flags (and a fused bias) and einsum against PyTorch. */
 import { bmm, einsum } from '../../src/index.js';
 import { fixtureSuite, type OpTable } from './runner.js';
 
@@ -9,6 +9,7 @@ const table: OpTable = {
   matmul: { run: ([x, y]) => x.matmul(y), tol, gradTol: tol },
   matmulT: { run: ([x, y], a) => (a.transA ? x.mT : x).matmul(a.transB ? y.mT : y), tol, gradTol: tol },
   bmm: { run: ([x, y], a) => bmm(x, y, a.transA, a.transB), tol, gradTol: tol },
+  bmmBias: { run: ([x, y, c], a) => bmm(x, y, a.transA, a.transB, c), tol, gradTol: tol },
   einsum: { run: (xs, a) => einsum(a.equation, ...xs), tol, gradTol: tol },
 };
 

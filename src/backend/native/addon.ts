@@ -14,7 +14,7 @@ export interface NativeAddon {
   binary(op: number, out: Float32Array | Uint8Array, a: Float32Array, b: Float32Array): void;
   where(out: Float32Array, cond: Uint8Array, a: Float32Array, b: Float32Array): void;
   reduce(op: number, out: Float32Array | Int32Array, a: Float32Array): void;
-  matmul(out: Float32Array, a: Float32Array, b: Float32Array): void;
+  matmul(out: Float32Array, a: Float32Array, b: Float32Array, bias?: Float32Array): void;
   stridedCopy(out: ArrayBufferView, a: ArrayBufferView): void;
   stridedScatterAdd(out: Float32Array, src: Float32Array): void;
   gather(out: ArrayBufferView, a: ArrayBufferView, idx: Int32Array): void;

@@ -243,7 +243,8 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     },
 
     matmul(out, a, b, p) {
-      if (out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array && p.batch * p.m * p.n * p.k > SMALL * 4) {
+      const bias = p.bias ?? null;
+      if (out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array && (bias === null || bias instanceof Float32Array) && p.batch * p.m * p.n * p.k > SMALL * 4) {
         P[0] = p.batch;
         P[1] = p.m;
         P[2] = p.k;
@@ -252,7 +253,9 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
         P[5] = p.transB ? 1 : 0;
         P[6] = p.aBatchStride;
         P[7] = p.bBatchStride;
-        N.matmul(out, a, b);
+        P[8] = bias ? 1 : 0;
+        if (bias) N.matmul(out, a, b, bias);
+        else N.matmul(out, a, b);
       } else {
         ref.matmul(out, a, b, p);
       }

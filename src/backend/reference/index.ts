@@ -119,7 +119,7 @@ const maximum = (x: number, y: number): number => (Number.isNaN(x) || Number.isN
 const minimum = (x: number, y: number): number => (Number.isNaN(x) || Number.isNaN(y) ? NaN : x < y ? x : y);
 
 function matmul(out: Storage, a: Storage, b: Storage, p: MatmulParams): void {
-  const { batch, m, k, n, transA, transB, aBatchStride, bBatchStride } = p;
+  const { batch, m, k, n, transA, transB, aBatchStride, bBatchStride, bias } = p;
   // a(i, kk) and b(kk, j) element strides for each storage layout
   const ai = transA ? 1 : k;
   const ak = transA ? m : 1;
@@ -131,7 +131,8 @@ function matmul(out: Storage, a: Storage, b: Storage, p: MatmulParams): void {
     const bo = t * bBatchStride;
     const oo = t * m * n;
     for (let i = 0; i < m; i++) {
-      row.fill(0);
+      if (bias) row.set(bias);
+      else row.fill(0);
       for (let kk = 0; kk < k; kk++) {
         const x = a[ao + i * ai + kk * ak];
         if (x === 0) continue;
