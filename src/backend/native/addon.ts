@@ -70,5 +70,11 @@ export function loadAddon(): AddonLoad {
 function tuneGc(proc: NodeJS.Process): void {
   if (proc.env.MLPKIT_GC_TUNING === '0') return;
   const v8 = proc.getBuiltinModule('node:v8') as typeof import('node:v8');
+  const vm = proc.getBuiltinModule('node:vm') as typeof import('node:vm');
+  // The flag must not change under a marking cycle in progress (V8 would not
+  // join its concurrent markers): finish any cycle with one full collection
+  // first — through a throwaway context, so no global `gc` appears.
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
   v8.setFlagsFromString('--no-concurrent-marking');
 }
