@@ -2,10 +2,12 @@
  * Training-step time of the three time-series mixers at their published
  * ETTh1 horizon-96 settings (docs/forecasting-results.md), mlpkit against
  * PyTorch (Debian python3-torch) running the re-implementations in
- * scripts/tsref/ as scripts/ts_reference_train.py builds them — side by side,
- * one thread each. A step is forward, MSE, backward and the recipe's
- * optimizer step on one batch of the recipe's size (random data of the
- * right shapes).
+ * scripts/tsref/ as scripts/ts_reference_train.py builds them — side by side.
+ * mlpkit runs with MLPKIT_THREADS (default: every core); PyTorch runs with 1
+ * and with 2 threads (torch.set_num_threads and OpenBLAS's threads alike) and
+ * the better of the two is compared. A step is forward, MSE, backward and the
+ * recipe's optimizer step on one batch of the recipe's size (random data of
+ * the right shapes).
  *
  *   npm run build && node bench/forecast_steps.mjs [--steps 10] [MODEL ...]
  *
@@ -60,22 +62,26 @@ function mlpkitStep(name) {
   return { ms: times[times.length >> 1], batch: b };
 }
 
-function torchSteps(list) {
+function torchSteps(list, threads) {
   const script = fileURLToPath(new URL('./torch_forecast_steps.py', import.meta.url));
-  const r = spawnSync(PYTHON, [script, JSON.stringify({ models: list, steps })], {
+  const t = String(threads);
+  const r = spawnSync(PYTHON, [script, JSON.stringify({ models: list, steps, threads })], {
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    env: { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t },
   });
   if (r.status !== 0) return { error: (r.error?.message ?? r.stderr.trim().split('\n').pop()) || `exit ${r.status}` };
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-console.log(`one thread each (mlpkit ${getBackend().name}, MLPKIT_THREADS=${process.env.MLPKIT_THREADS ?? '(all cores)'}); median of ${steps} training steps after 2 warm-up steps`);
+console.log(`mlpkit ${getBackend().name}, MLPKIT_THREADS=${process.env.MLPKIT_THREADS ?? '(all cores)'}; median of ${steps} training steps after 2 warm-up steps`);
 const ours = Object.fromEntries(names.map((n) => [n, mlpkitStep(n)]));
-const torch = torchSteps(names);
-if (torch.error) console.log(`PyTorch: not run (${torch.error})`);
-console.log('model             batch   mlpkit ms   PyTorch ms   PyTorch/mlpkit');
+const torch1 = torchSteps(names, 1);
+const torch2 = torch1.error ? torch1 : torchSteps(names, 2);
+if (torch1.error) console.log(`PyTorch: not run (${torch1.error})`);
+const f = (x) => (x ? x.toFixed(1) : '–');
+console.log('model             batch   mlpkit ms   PyTorch 1t ms   PyTorch 2t ms   best PyTorch/mlpkit');
 for (const n of names) {
-  const t = torch.error ? null : torch[n];
-  console.log(`${n.padEnd(17)} ${String(ours[n].batch).padStart(5)} ${ours[n].ms.toFixed(1).padStart(11)} ${(t ? t.toFixed(1) : '–').padStart(12)} ${(t ? (t / ours[n].ms).toFixed(2) + '×' : '–').padStart(16)}`);
+  const [t1, t2] = torch1.error ? [null, null] : [torch1[n], torch2[n]];
+  const best = t1 && t2 ? Math.min(t1, t2) : null;
+  console.log(`${n.padEnd(17)} ${String(ours[n].batch).padStart(5)} ${ours[n].ms.toFixed(1).padStart(11)} ${f(t1).padStart(15)} ${f(t2).padStart(15)} ${(best ? (best / ours[n].ms).toFixed(2) + '×' : '–').padStart(21)}`);
 }

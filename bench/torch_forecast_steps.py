@@ -1,7 +1,8 @@
 """PyTorch side of bench/forecast_steps.mjs: the median training-step time of
 each named model, built as scripts/ts_reference_train.py builds it (same
 modules, initialisation, dropout and optimizer), on random batches of the
-recipe's size. Prints one JSON line {model: ms}. One thread."""
+recipe's size. Prints one JSON line {model: ms}. Threads: task["threads"]
+(the caller sets OPENBLAS_NUM_THREADS to match)."""
 import json
 import os
 import sys
@@ -43,7 +44,7 @@ def step_ms(name, steps):
 
 def main():
     task = json.loads(sys.argv[1])
-    torch.set_num_threads(1)
+    torch.set_num_threads(task.get('threads', 1))
     print(json.dumps({n: step_ms(NAMES[n], task['steps']) for n in task['models']}))
 
 
