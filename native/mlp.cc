@@ -75,20 +75,23 @@ MLPK_INLINE void hidden_tile(const MlpTask& t, int64_t r0, float* a, float* d) {
   }
 }
 
+// out[r·ostride] = bias + Σ_j w[j]·rows[r·Fp + j] for the NT rows of a tile:
+// one output column from a weight row and the tile's F-wide buffers.
+template <int NT>
+MLPK_INLINE void tile_dots(const float* w, const float* rows, int64_t Fp, float* out, int64_t ostride, float bias) {
+  vf acc[NT];
+  for (int r = 0; r < NT; r++) acc[r] = vf{};
+  for (int64_t j = 0; j < Fp; j += VL) {
+    const vf wv = vload(w + j);
+    for (int r = 0; r < NT; r++) acc[r] += wv * vload(rows + r * Fp + j);
+  }
+  for (int r = 0; r < NT; r++) out[r * ostride] = hsum(acc[r]) + bias;
+}
+
 template <int NT>
 void forward_tile(const MlpTask& t, int64_t r0, float* a) {
   hidden_tile<NT>(t, r0, a, nullptr);
-  const int64_t Fp = t.fp, O = t.o;
-  for (int64_t q = 0; q < O; q++) {
-    vf acc[NT];
-    for (int r = 0; r < NT; r++) acc[r] = vf{};
-    const float* w = t.w2 + q * Fp;
-    for (int64_t j = 0; j < Fp; j += VL) {
-      const vf wv = vload(w + j);
-      for (int r = 0; r < NT; r++) acc[r] += wv * vload(a + r * Fp + j);
-    }
-    for (int r = 0; r < NT; r++) t.out[(r0 + r) * O + q] = hsum(acc[r]) + (t.b2 ? t.b2[q] : 0.0f);
-  }
+  for (int64_t q = 0; q < t.o; q++) tile_dots<NT>(t.w2 + q * t.fp, a, t.fp, t.out + r0 * t.o + q, t.o, t.b2 ? t.b2[q] : 0.0f);
 }
 
 // Backward of one tile: dx rows, and the tile's contributions added to the task's partial sums.
@@ -139,16 +142,7 @@ void backward_tile(const MlpTask& t, int64_t r0, float* a, float* d, float* gh, 
     }
   }
   // dx = gh·W1
-  for (int64_t k = 0; k < C; k++) {
-    vf acc[NT];
-    for (int r = 0; r < NT; r++) acc[r] = vf{};
-    const float* w = t.w1t + k * Fp;
-    for (int64_t j = 0; j < Fp; j += VL) {
-      const vf wv = vload(w + j);
-      for (int r = 0; r < NT; r++) acc[r] += wv * vload(gh + r * Fp + j);
-    }
-    for (int r = 0; r < NT; r++) t.out[(r0 + r) * C + k] = hsum(acc[r]);
-  }
+  for (int64_t k = 0; k < C; k++) tile_dots<NT>(t.w1t + k * Fp, gh, Fp, t.out + r0 * C + k, C, 0.0f);
 }
 
 // Rows [r0, r1) in tiles of RT, the last rows one at a time.
