@@ -158,12 +158,16 @@ export function dropout(x: Tensor, p = 0.5, training = true, { generator = defau
 
 /** Inverted-dropout factors of the given shape: 1/(1 − p) with probability 1 − p, else 0, in generator order. */
 export function dropoutMask(shape: Shape, dtype: DType, p: number, generator: Generator = defaultGenerator): Tensor {
-  const keep = 1 - p;
+  return bernoulliTensor(shape, dtype, 1 - p, 1 / (1 - p), generator);
+}
+
+/** `value` with probability `keep`, else 0, per element in generator order (one draw each, none when keep = 0). */
+function bernoulliTensor(shape: Shape, dtype: DType, keep: number, value: number, generator: Generator): Tensor {
   if (keep === 0) return new Tensor(allocStorage(dtype, numel(shape)), shape, dtype);
   // The fill writes every element, so the storage need not be zeroed first.
-  const mask = new Tensor(allocStorageUninit(dtype, numel(shape)), shape, dtype);
-  generator.bernoulliFill(mask.data as Float32Array | Float64Array, keep, 1 / keep);
-  return mask;
+  const t = new Tensor(allocStorageUninit(dtype, numel(shape)), shape, dtype);
+  generator.bernoulliFill(t.data as Float32Array | Float64Array | Uint8Array, keep, value);
+  return t;
 }
 
 /**
@@ -196,9 +200,7 @@ export function reluMlp(
   if (!training || p === 0) return reluMlpFused(x, w1, b1, w2, b2);
   // The same draws as dropoutMask, one byte per hidden unit instead of a float factor.
   const keep = 1 - p;
-  const shape = [...x.shape.slice(0, -1), w1.shape[0]];
-  const kept = new Tensor(keep > 0 ? allocStorageUninit('bool', numel(shape)) : allocStorage('bool', numel(shape)), shape, 'bool');
-  if (keep > 0) generator.bernoulliFill(kept.data as Uint8Array, keep, 1);
+  const kept = bernoulliTensor([...x.shape.slice(0, -1), w1.shape[0]], 'bool', keep, 1, generator);
   return reluMlpFused(x, w1, b1, w2, b2, kept, keep > 0 ? Math.fround(1 / keep) : 0);
 }
 
