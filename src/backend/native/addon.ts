@@ -75,6 +75,8 @@ function tuneGc(proc: NodeJS.Process): void {
   // join its concurrent markers): finish any cycle with one full collection
   // first — through a throwaway context, so no global `gc` appears.
   v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
+  const gc = vm.runInNewContext('gc') as () => void;
+  v8.setFlagsFromString('--no-expose-gc'); // contexts made later get no gc either
+  gc();
   v8.setFlagsFromString('--no-concurrent-marking');
 }
