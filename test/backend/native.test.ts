@@ -423,3 +423,11 @@ describe.skipIf(!nativeBackend).each([
     expect(() => N.indexSelect(out, a, new Int32Array(40).fill(5), 1, 3, 1)).toThrow(/indexSelect/);
   });
 });
+
+describe.skipIf(!nativeBackend)('process tuning when the native backend loads', () => {
+  it('leaves no gc function behind, globally or in contexts made later', async () => {
+    const vm = await import('node:vm');
+    expect(typeof (globalThis as { gc?: unknown }).gc).toBe('undefined');
+    expect(vm.runInNewContext('typeof gc')).toBe('undefined');
+  });
+});
