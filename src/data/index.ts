@@ -11,6 +11,8 @@ export type { DataLoaderOptions, DataLoaderState } from './dataloader.js';
 export {
   loadMnist,
   loadFashionMnist,
+  defaultMnistDir,
+  defaultFashionMnistDir,
   MNIST_MEAN,
   MNIST_STD,
   FASHION_MNIST_MEAN,

