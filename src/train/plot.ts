@@ -32,7 +32,7 @@ export async function curvesSvg(points: readonly CurvePoint[], title = 'training
       mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'epoch', type: 'quantitative', scale: { nice: false }, axis: { tickMinStep: 1, format: 'd' } },
-        y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: null },
+        y: { field: 'value', type: 'quantitative', scale: { zero: false, padding: 8 }, axis: { format: '.4~g' }, title: null },
         color: { field: 'split', type: 'nominal' },
       },
     },

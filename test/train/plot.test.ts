@@ -18,4 +18,11 @@ describe('training-curve plot', () => {
     // two panels × two splits = four line paths
     expect((svg.match(/class="mark-line/g) ?? []).length).toBe(4);
   });
+
+  it('labels the y axis of a one-epoch panel with the value itself, not a rounded 1', async () => {
+    const svg = await curvesSvg([{ epoch: 1, quantity: 'accuracy', split: 'val', value: 0.856 }]);
+    const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toContain('0.856');
+    expect(labels.filter((l) => l === '1')).toEqual(['1']); // the epoch tick only
+  });
 });
