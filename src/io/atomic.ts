@@ -20,7 +20,13 @@ export function writeFileAtomicSync(path: string, bytes: Uint8Array, hooks: Atom
   const dir = dirname(path);
   // Hidden, unique, same directory (rename across file systems is not atomic).
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-  let fd = openSync(temp, 'wx', 0o644);
+  let fd: number;
+  try {
+    fd = openSync(temp, 'wx', 0o644);
+  } catch (e) {
+    // Name the user's path, not the hidden temporary file.
+    throw writeError(path, e);
+  }
   try {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
@@ -28,7 +34,11 @@ export function writeFileAtomicSync(path: string, bytes: Uint8Array, hooks: Atom
     closeSync(fd);
     fd = -1;
     hooks.beforeRename?.(temp);
-    renameSync(temp, path);
+    try {
+      renameSync(temp, path);
+    } catch (e) {
+      throw writeError(path, e);
+    }
   } catch (e) {
     if (fd >= 0) closeSync(fd);
     try {
@@ -39,6 +49,23 @@ export function writeFileAtomicSync(path: string, bytes: Uint8Array, hooks: Atom
     throw e;
   }
   fsyncDirectory(dir);
+}
+
+/** An error naming `path` and the reason in words, with the system code kept (e.g. ENOENT). */
+function writeError(path: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const reason: Record<string, string> = {
+    ENOENT: 'its folder does not exist',
+    ENOTDIR: 'a part of its path is a file, not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EISDIR: 'it is a folder',
+  };
+  const err = new Error(`cannot write '${path}': ${reason[code] ?? (e as Error).message}${code ? ` (${code})` : ''}`) as NodeJS.ErrnoException;
+  if (code) err.code = code;
+  return err;
 }
 
 function fsyncDirectory(dir: string): void {

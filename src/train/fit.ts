@@ -14,7 +14,8 @@ import { clipGradNorm, type Optimizer } from '../optim/index.js';
 import type { LRScheduler } from '../optim/schedules.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { JsonlLog } from './jsonl.js';
+import { JsonlLog, truncateLogAfterEpoch } from './jsonl.js';
+import { removeStaleTempFiles } from './rundir.js';
 import { metricByName, type Metric } from './metrics.js';
 import { writeCurvesSvg, type CurvePoint } from './plot.js';
 import { ProgressBar, formatNumber } from './progress.js';
@@ -137,6 +138,11 @@ export function evaluate(
  */
 export async function fit(model: AnyModule, opts: FitOptions): Promise<FitResult> {
   const { epochs, optimizer, train, val = null, scheduler = null, runDir = null } = opts;
+  if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
+  if (opts.patience != null && !(Number.isInteger(opts.patience) && opts.patience >= 1)) {
+    throw new Error(`fit: patience must be a positive integer (epochs without improvement before stopping), got ${opts.patience}`);
+  }
+  if (opts.gradClipNorm != null && !(opts.gradClipNorm > 0)) throw new Error(`fit: gradClipNorm must be positive (null for no clipping), got ${opts.gradClipNorm}`);
   const forward = opts.forward ?? defaultForward(model);
   const showProgress = opts.progress ?? true;
   const metrics = opts.metrics ?? [];
@@ -151,10 +157,13 @@ export async function fit(model: AnyModule, opts: FitOptions): Promise<FitResult
 
   let progress: Progress = { history: [], best: null, bestEpoch: null, badEpochs: 0 };
   let startEpoch = 0;
+  if (runDir) removeStaleTempFiles(runDir);
   if (opts.resume && paths && existsSync(paths.ckpt)) {
     const restored = loadCheckpoint(paths.ckpt, state);
     startEpoch = restored.epoch;
     progress = restored.progress as Progress;
+    // Epochs logged after the checkpoint (a run killed between its log line and its save) run again: drop their records.
+    truncateLogAfterEpoch(paths.log, startEpoch);
     log?.write({ event: 'resume', epoch: startEpoch });
   }
 

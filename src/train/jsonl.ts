@@ -1,5 +1,6 @@
 /** Append-only JSON Lines log: one record per line, flushed as it is written. */
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../io/atomic.js';
 import { dirname } from 'node:path';
 
 export class JsonlLog {
@@ -23,4 +24,27 @@ export function readJsonl(path: string): Record<string, unknown>[] {
       throw new Error(`${path}: line ${i + 1} is not valid JSON (${(e as Error).message})`);
     }
   });
+}
+
+/**
+ * Keep a training log consistent with a checkpoint saved after `epoch`: drop
+ * the records of later epochs (and of the test that followed them) and a
+ * last line cut short by a killed process. Rewritten atomically.
+ */
+export function truncateLogAfterEpoch(path: string, epoch: number): void {
+  if (!existsSync(path)) return;
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());
+  const kept: string[] = [];
+  for (const line of lines) {
+    let r: Record<string, unknown>;
+    try {
+      r = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue; // a torn write
+    }
+    if (typeof r.epoch === 'number' && r.epoch > epoch && r.event !== 'resume') continue;
+    if (r.event === 'test') continue;
+    kept.push(line);
+  }
+  writeFileAtomicSync(path, new TextEncoder().encode(kept.map((l) => `${l}\n`).join('')));
 }

@@ -70,6 +70,18 @@ describe('saveSafetensors / loadSafetensors', () => {
     expect(() => loadSafetensors(join(dir, 'absent.safetensors'))).toThrow(/absent\.safetensors/);
     expect(() => saveSafetensors(join(dir, 'no', 'such', 'dir.safetensors'), { x: tensor([1]) })).toThrow(/no[/\\]such/);
   });
+
+  it('a file that cannot be written is named as the user gave it, never by its hidden temporary file', () => {
+    const target = join(dir, 'no', 'such', 'out.safetensors');
+    let message = '';
+    try {
+      writeFileAtomicSync(target, Uint8Array.of(1));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(`cannot write '${target}': its folder does not exist (ENOENT)`);
+    expect(message).not.toMatch(/\.tmp/);
+  });
 });
 
 describe('loadSafetensors reads by offset and reports malformed files like parseSafetensors', () => {
