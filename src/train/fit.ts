@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { noGrad } from '../autograd/mode.js';
+import { withInferenceGc } from '../backend/native/gc.js';
 import type { Batch, DataLoader } from '../data/index.js';
 import type { AnyModule } from '../nn/module.js';
 import { clipGradNorm, type Optimizer } from '../optim/index.js';
@@ -106,7 +107,8 @@ export function evaluate(
   let count = 0;
   const bar = opts.progress ? new ProgressBar(loader.length, { label: opts.label ?? 'eval', unit: 'samples' }) : null;
   try {
-    noGrad(() => {
+    // Op results die as fast as they are made here: let V8 mark concurrently (backend/native/gc.ts).
+    withInferenceGc(() => noGrad(() => {
       for (const batch of loader) {
         const out = forward(batch);
         const n = batchSize(batch);
@@ -115,7 +117,7 @@ export function evaluate(
         for (const m of metrics) m.update(out, target(batch));
         bar?.tick(1, n);
       }
-    });
+    }));
   } finally {
     if (wasTraining) model.train();
   }

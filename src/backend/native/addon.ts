@@ -36,6 +36,8 @@ export interface NativeAddon {
   ): void;
 }
 
+import { tuneGcForTraining } from './gc.js';
+
 export type AddonLoad = { addon: NativeAddon; error: null } | { addon: null; error: string };
 
 /** Where the build puts the addon, relative to this file in src/ and in dist/ alike. */
@@ -49,34 +51,10 @@ export function loadAddon(): AddonLoad {
     const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
     const require = createRequire(import.meta.url);
     const addon = require(ADDON_PATH) as NativeAddon;
-    tuneGc(proc);
+    tuneGcForTraining(proc);
     return { addon, error: null };
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return { addon: null, error: msg };
   }
-}
-
-/**
- * A training step allocates hundreds of megabytes of op results outside the
- * JS heap; V8 answers that external-memory pressure with a marking cycle every
- * few tens of milliseconds. Marked concurrently, each cycle needs helper
- * threads on cores the kernels are using, and meanwhile the main thread runs
- * with the marking write barrier on: steps of PatchTSMixer took 1.5× as long
- * (bench/README.md). On a JS heap this small, marking on the main thread is a
- * pause of a few milliseconds. MLPKIT_GC_TUNING=0 leaves V8's default alone
- * (as MLPKIT_MALLOC_TUNING=0 does glibc's, native/addon.cc).
- */
-function tuneGc(proc: NodeJS.Process): void {
-  if (proc.env.MLPKIT_GC_TUNING === '0') return;
-  const v8 = proc.getBuiltinModule('node:v8') as typeof import('node:v8');
-  const vm = proc.getBuiltinModule('node:vm') as typeof import('node:vm');
-  // The flag must not change under a marking cycle in progress (V8 would not
-  // join its concurrent markers): finish any cycle with one full collection
-  // first — through a throwaway context, so no global `gc` appears.
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-  v8.setFlagsFromString('--no-expose-gc'); // contexts made later get no gc either
-  gc();
-  v8.setFlagsFromString('--no-concurrent-marking');
 }
