@@ -29,7 +29,7 @@
     },
     {
       'target_name': 'mlpkit_native',
-      'sources': ['native/addon.cc', 'native/pool.cc', 'native/movement.cc', 'native/random.cc'],
+      'sources': ['native/addon.cc', 'native/pool.cc', 'native/movement.cc', 'native/random.cc', 'native/seam_table.cc'],
       'include_dirs': ["<!(node -p \"require('node-addon-api').include_dir\")"],
       'defines': ['NAPI_VERSION=8', 'NAPI_DISABLE_CPP_EXCEPTIONS'],
       'dependencies': ['mlpk_generic'],

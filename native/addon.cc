@@ -13,7 +13,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <initializer_list>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -23,6 +22,7 @@
 #include "movement.h"
 #include "pool.h"
 #include "random.h"
+#include "seam_table.h"
 
 namespace {
 
@@ -583,39 +583,6 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), mlpk::pool_threads());
 }
 
-// seam(): the op lists and parameter-block layouts this build was compiled with. They are expanded from
-// the same X-macro lists (seam_generated.h) as the enums the kernels switch on and the slots read above,
-// so they say what this binary really does; the TypeScript side compares them with its own table
-// (checkSeam in src/backend/native/seam.ts) and refuses a build that disagrees, e.g. a stale build/.
-Napi::Value Seam(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const auto list = [&](std::initializer_list<const char*> names) {
-    Napi::Array a = Napi::Array::New(env, names.size());
-    uint32_t i = 0;
-    for (const char* name : names) a.Set(i++, name);
-    return a;
-  };
-  Napi::Object ops = Napi::Object::New(env);
-#define MLPK_OP_NAME(id, name) name,
-  ops.Set("unary", list({MLPK_SEAM_UNARY_OPS(MLPK_OP_NAME)}));
-  ops.Set("arith", list({MLPK_SEAM_ARITH_OPS(MLPK_OP_NAME)}));
-  ops.Set("compare", list({MLPK_SEAM_COMPARE_OPS(MLPK_OP_NAME)}));
-  ops.Set("reduce", list({MLPK_SEAM_REDUCE_OPS(MLPK_OP_NAME)}));
-#undef MLPK_OP_NAME
-  Napi::Object layouts = Napi::Object::New(env);
-#define MLPK_SLOT_NAME(name) #name,
-#define MLPK_LAYOUT(layout, LIST) layouts.Set(#layout, list({LIST(MLPK_SLOT_NAME)}));
-  MLPK_SEAM_LAYOUTS(MLPK_LAYOUT)
-#undef MLPK_LAYOUT
-#undef MLPK_SLOT_NAME
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("maxDims", mlpk::kMaxDims);
-  o.Set("compareBase", mlpk::kCompareBase);
-  o.Set("ops", ops);
-  o.Set("layouts", layouts);
-  return o;
-}
-
 void add_raw(Napi::Env env, Napi::Object exports, const char* name, napi_callback cb) {
   napi_value fn;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn);
@@ -645,7 +612,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
-  exports.Set("seam", Napi::Function::New(env, Seam));
+  exports.Set("seam", Napi::Function::New(env, mlpk::SeamTable));
   add_raw(env, exports, "unary", Unary);
   add_raw(env, exports, "binary", Binary);
   add_raw(env, exports, "where", Where);

@@ -2,7 +2,7 @@
 // seam_generated.h (rendered from src/backend/native/seam.ts). Everything that
 // both sides must agree on — op codes, parameter-block slots, kMaxDims — comes
 // from those lists, and so does the table the addon reports (seam() in
-// addon.cc) for the TypeScript side to check at load time. The enums and the
+// seam_table.cc) for the TypeScript side to check at load time. The enums and the
 // reported names are expanded from the same list, so they cannot disagree.
 #pragma once
 

@@ -123,6 +123,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
     geluBackward(out, g, x) {
       if (out.length > SMALL && out instanceof Float32Array && g instanceof Float32Array && x instanceof Float32Array) {
+        // The strided layout of one contiguous dim: nd, shape, then g's and x's strides.
         P[0] = 1;
         P[1] = out.length;
         P[2] = 1;
