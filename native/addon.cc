@@ -22,6 +22,7 @@
 #include "movement.h"
 #include "pool.h"
 #include "random.h"
+#include "seam_table.h"
 
 namespace {
 
@@ -89,7 +90,9 @@ struct Args {
   }
 };
 
-// Parameters are small integers stored as doubles (PD: read as a double).
+// Parameters are small integers stored as doubles (PD: read as a double). Fixed layouts are read by
+// slot name (S::matmul::k), the names and positions coming from src/backend/native/seam.ts.
+namespace S = mlpk::slot;
 inline int64_t P(size_t i) { return static_cast<int64_t>(g_params[i]); }
 inline double PD(size_t i) { return g_params[i]; }
 
@@ -155,16 +158,16 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   size_t no = 0, na = 0;
   auto* out = static_cast<float*>(g.array(1, napi_float32_array, &no));
   auto* a = static_cast<const float*>(g.array(2, napi_float32_array, &na));
-  if (g.ok && (no != na || op < 0 || op >= mlpk::U_COUNT)) g.fail("unary: bad operation or lengths");
+  if (g.ok && (no != na || op < 0 || op >= mlpk::kUnaryOps)) g.fail("unary: bad operation or lengths");
   if (g.ok) g_k->unary_f32(op, out, a, static_cast<int64_t>(no));
   return nullptr;
 }
 
-// binary(op, out, a, b) with nd, shape, aStrides, bStrides in the block; op ≥ 100 is a comparison.
+// binary(op, out, a, b) with nd, shape, aStrides, bStrides in the block; op ≥ kCompareBase is a comparison.
 napi_value Binary(napi_env env, napi_callback_info info) {
   Args g(env, info, 4);
   const int op = g.i32(0);
-  const bool cmp = op >= 100;
+  const bool cmp = op >= mlpk::kCompareBase;
   size_t no = 0, na = 0, nb = 0;
   void* out = g.array(1, cmp ? napi_uint8_array : napi_float32_array, &no);
   auto* a = static_cast<const float*>(g.array(2, napi_float32_array, &na));
@@ -172,12 +175,12 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   if (!g.ok) return nullptr;
   Strided s;
   if (!read_strided(s, 2, nullptr) || static_cast<size_t>(numel(s)) != no || !in_bounds(s, 1, 0, na) ||
-      !in_bounds(s, 2, 0, nb) || (cmp ? op - 100 >= mlpk::C_COUNT : (op < 0 || op >= mlpk::A_COUNT))) {
+      !in_bounds(s, 2, 0, nb) || (cmp ? op - mlpk::kCompareBase >= mlpk::kCompareOps : (op < 0 || op >= mlpk::kArithOps))) {
     g.fail("binary: bad operation, shape or strides");
     return nullptr;
   }
   if (mlpk::collapse(s, 3) == 0) return nullptr;
-  if (cmp) g_k->compare_f32(op - 100, static_cast<uint8_t*>(out), a, b, s);
+  if (cmp) g_k->compare_f32(op - mlpk::kCompareBase, static_cast<uint8_t*>(out), a, b, s);
   else g_k->binary_f32(op, static_cast<float*>(out), a, b, s);
   return nullptr;
 }
@@ -211,8 +214,8 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
   void* out = g.array(1, arg ? napi_int32_array : napi_float32_array, &no);
   auto* a = static_cast<const float*>(g.array(2, napi_float32_array, &na));
   if (!g.ok) return nullptr;
-  const int64_t outer = P(0), n = P(1), inner = P(2);
-  if (op < 0 || op >= mlpk::R_COUNT || outer < 0 || n < 0 || inner < 0 ||
+  const int64_t outer = P(S::reduce::outer), n = P(S::reduce::n), inner = P(S::reduce::inner);
+  if (op < 0 || op >= mlpk::kReduceOps || outer < 0 || n < 0 || inner < 0 ||
       static_cast<size_t>(outer * inner) != no || static_cast<size_t>(outer * n * inner) != na || (arg && n == 0)) {
     g.fail("reduce: bad operation or sizes");
     return nullptr;
@@ -235,8 +238,10 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   auto* a = static_cast<const float*>(g.array(1, napi_float32_array, &na));
   auto* b = static_cast<const float*>(g.array(2, napi_float32_array, &nb));
   if (!g.ok) return nullptr;
-  mlpk::GemmParams p{P(0), P(1), P(2), P(3), P(4) != 0, P(5) != 0, P(6), P(7), nullptr};
-  if (P(8) != 0) {
+  namespace L = S::matmul;
+  mlpk::GemmParams p{P(L::batch), P(L::m), P(L::k), P(L::n), P(L::transA) != 0, P(L::transB) != 0,
+                     P(L::aBatchStride), P(L::bBatchStride), nullptr};
+  if (P(L::hasBias) != 0) {
     // matmul(out, a, b, bias): a bias of n values added to every row.
     size_t nbias = 0;
     p.bias = static_cast<const float*>(g.array(3, napi_float32_array, &nbias));
@@ -343,7 +348,7 @@ napi_value IndexOp(napi_env env, napi_callback_info info, bool add) {
   const void* x1 = g.array(1, add ? napi_float32_array : -1, &n1, &t1);
   auto* idx = static_cast<const int32_t*>(g.array(2, napi_int32_array, &ni));
   if (!g.ok) return nullptr;
-  const int64_t outer = P(0), nbig = P(1), inner = P(2);
+  const int64_t outer = P(S::index::outer), nbig = P(S::index::n), inner = P(S::index::inner);
   const int64_t nidx = static_cast<int64_t>(ni);
   const size_t big = static_cast<size_t>(outer * nbig * inner), small = static_cast<size_t>(outer * nidx * inner);
   const bool ok = t0 == t1 && elsize_of(t0) != 0 && outer >= 0 && nbig >= 0 && inner >= 0 &&
@@ -367,7 +372,7 @@ napi_value Cumsum(napi_env env, napi_callback_info info) {
   auto* out = static_cast<float*>(g.array(0, napi_float32_array, &no));
   auto* a = static_cast<const float*>(g.array(1, napi_float32_array, &na));
   if (!g.ok) return nullptr;
-  const int64_t outer = P(0), n = P(1), inner = P(2);
+  const int64_t outer = P(S::cumsum::outer), n = P(S::cumsum::n), inner = P(S::cumsum::inner);
   if (outer < 0 || n < 0 || inner < 0 || static_cast<size_t>(outer * n * inner) != no || no != na) {
     g.fail("cumsum: bad sizes");
     return nullptr;
@@ -388,14 +393,15 @@ napi_value LayerNorm(napi_env env, napi_callback_info info) {
   auto* w = static_cast<const float*>(g.array(4, napi_float32_array, &nw));
   auto* b = static_cast<const float*>(g.array(5, napi_float32_array, &nb));
   if (!g.ok) return nullptr;
-  const int64_t rows = P(0), cols = P(1);
-  const bool hw = P(3) != 0, hb = P(4) != 0;
+  namespace L = S::layerNorm;
+  const int64_t rows = P(L::rows), cols = P(L::cols);
+  const bool hw = P(L::hasWeight) != 0, hb = P(L::hasBias) != 0;
   if (rows < 0 || cols <= 0 || static_cast<size_t>(rows * cols) != no || nx != no || nm != static_cast<size_t>(rows) ||
       nr != static_cast<size_t>(rows) || (hw && nw != static_cast<size_t>(cols)) || (hb && nb != static_cast<size_t>(cols))) {
     g.fail("layerNorm: sizes do not match the arrays");
     return nullptr;
   }
-  g_k->layer_norm_f32(out, mean, rstd, x, hw ? w : nullptr, hb ? b : nullptr, rows, cols, static_cast<float>(PD(2)));
+  g_k->layer_norm_f32(out, mean, rstd, x, hw ? w : nullptr, hb ? b : nullptr, rows, cols, static_cast<float>(PD(L::eps)));
   return nullptr;
 }
 
@@ -412,8 +418,9 @@ napi_value LayerNormBackward(napi_env env, napi_callback_info info) {
   auto* rstd = static_cast<const float*>(g.array(6, napi_float32_array, &nr));
   auto* w = static_cast<const float*>(g.array(7, napi_float32_array, &nw));
   if (!g.ok) return nullptr;
-  const int64_t rows = P(0), cols = P(1);
-  const bool hdw = P(2) != 0, hdb = P(3) != 0, hw = P(4) != 0;
+  namespace L = S::layerNormBackward;
+  const int64_t rows = P(L::rows), cols = P(L::cols);
+  const bool hdw = P(L::hasDw) != 0, hdb = P(L::hasDb) != 0, hw = P(L::hasWeight) != 0;
   const size_t n = static_cast<size_t>(rows * cols), c = static_cast<size_t>(cols), r = static_cast<size_t>(rows);
   if (rows < 0 || cols <= 0 || ndx != n || ng != n || nx != n || nm != r || nr != r || (hdw && ndw != c) ||
       (hdb && ndb != c) || (hw && nw != c)) {
@@ -437,7 +444,9 @@ napi_value AdamStep(napi_env env, napi_callback_info info) {
     g.fail("adamStep: parameter, gradient and moment arrays differ in length");
     return nullptr;
   }
-  const mlpk::AdamParams h{PD(0), PD(1), PD(2), PD(3), PD(4), PD(5), PD(6), PD(7)};
+  namespace L = S::adamStep;
+  const mlpk::AdamParams h{PD(L::beta1), PD(L::beta2), PD(L::stepSize), PD(L::invBc2Sqrt),
+                           PD(L::eps),   PD(L::l2),    PD(L::shrink),   PD(L::sign)};
   g_k->adam_f32(p, gr, m, v, static_cast<int64_t>(np), h);
   return nullptr;
 }
@@ -446,13 +455,14 @@ napi_value AdamStep(napi_env env, napi_callback_info info) {
 // (b1, b2 and keep are ignored unless flagged; pass any Float32Array). keep is a Uint8Array.
 napi_value MlpForward(napi_env env, napi_callback_info info) {
   Args g(env, info, 7);
-  const bool hb1 = P(4) != 0, hb2 = P(5) != 0, hm = P(6) != 0;
+  namespace L = S::mlpForward;
+  const bool hb1 = P(L::hasB1) != 0, hb2 = P(L::hasB2) != 0, hm = P(L::hasKeep) != 0;
   size_t n[7] = {};
   float* a[7];
   for (size_t i = 0; i < 6; i++) a[i] = static_cast<float*>(g.array(i, napi_float32_array, &n[i]));
   const auto* keep = static_cast<const uint8_t*>(g.array(6, hm ? napi_uint8_array : -1, &n[6]));
   if (!g.ok) return nullptr;
-  const int64_t rows = P(0), c = P(1), f = P(2), o = P(3);
+  const int64_t rows = P(L::rows), c = P(L::c), f = P(L::f), o = P(L::o);
   if (rows < 0 || c <= 0 || f <= 0 || o <= 0 || n[0] != static_cast<size_t>(rows * o) || n[1] != static_cast<size_t>(rows * c) ||
       n[2] != static_cast<size_t>(f * c) || (hb1 && n[3] != static_cast<size_t>(f)) || n[4] != static_cast<size_t>(o * f) ||
       (hb2 && n[5] != static_cast<size_t>(o)) || (hm && n[6] != static_cast<size_t>(rows * f))) {
@@ -460,7 +470,7 @@ napi_value MlpForward(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   if (!g_k->mlp_forward_f32(a[0], a[1], a[2], hb1 ? a[3] : nullptr, a[4], hb2 ? a[5] : nullptr, hm ? keep : nullptr,
-                            static_cast<float>(PD(7)), rows, c, f, o))
+                            static_cast<float>(PD(L::scale)), rows, c, f, o))
     g.fail("mlpForward: out of memory");
   return nullptr;
 }
@@ -469,13 +479,15 @@ napi_value MlpForward(napi_env env, napi_callback_info info) {
 // hasB1, hasKeep, scale in the block.
 napi_value MlpBackward(napi_env env, napi_callback_info info) {
   Args g(env, info, 11);
-  const bool hdw1 = P(4) != 0, hdb1 = P(5) != 0, hdw2 = P(6) != 0, hdb2 = P(7) != 0, hb1 = P(8) != 0, hm = P(9) != 0;
+  namespace L = S::mlpBackward;
+  const bool hdw1 = P(L::hasDw1) != 0, hdb1 = P(L::hasDb1) != 0, hdw2 = P(L::hasDw2) != 0, hdb2 = P(L::hasDb2) != 0,
+             hb1 = P(L::hasB1) != 0, hm = P(L::hasKeep) != 0;
   size_t n[11] = {};
   float* a[11];
   for (size_t i = 0; i < 10; i++) a[i] = static_cast<float*>(g.array(i, napi_float32_array, &n[i]));
   const auto* keep = static_cast<const uint8_t*>(g.array(10, hm ? napi_uint8_array : -1, &n[10]));
   if (!g.ok) return nullptr;
-  const int64_t rows = P(0), c = P(1), f = P(2), o = P(3);
+  const int64_t rows = P(L::rows), c = P(L::c), f = P(L::f), o = P(L::o);
   const auto is = [](size_t got, int64_t want) { return got == static_cast<size_t>(want); };
   if (rows < 0 || c <= 0 || f <= 0 || o <= 0 || !is(n[0], rows * c) || (hdw1 && !is(n[1], f * c)) || (hdb1 && !is(n[2], f)) ||
       (hdw2 && !is(n[3], o * f)) || (hdb2 && !is(n[4], o)) || !is(n[5], rows * o) || !is(n[6], rows * c) ||
@@ -484,7 +496,7 @@ napi_value MlpBackward(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   if (!g_k->mlp_backward_f32(a[0], hdw1 ? a[1] : nullptr, hdb1 ? a[2] : nullptr, hdw2 ? a[3] : nullptr, hdb2 ? a[4] : nullptr,
-                             a[5], a[6], a[7], hb1 ? a[8] : nullptr, a[9], hm ? keep : nullptr, static_cast<float>(PD(10)),
+                             a[5], a[6], a[7], hb1 ? a[8] : nullptr, a[9], hm ? keep : nullptr, static_cast<float>(PD(L::scale)),
                              rows, c, f, o))
     g.fail("mlpBackward: out of memory");
   return nullptr;
@@ -503,10 +515,11 @@ napi_value BernoulliFill(napi_env env, napi_callback_info info) {
     g.fail("bernoulliFill: expects a Float32Array or Uint8Array and a generator state of 4 words");
     return nullptr;
   }
+  namespace L = S::bernoulliFill;
   if (kind == napi_float32_array)
-    mlpk::bernoulli_fill_f32(static_cast<float*>(out), static_cast<int64_t>(no), s, PD(0), static_cast<float>(PD(1)));
+    mlpk::bernoulli_fill_f32(static_cast<float*>(out), static_cast<int64_t>(no), s, PD(L::threshold), static_cast<float>(PD(L::value)));
   else
-    mlpk::bernoulli_fill_u8(static_cast<uint8_t*>(out), static_cast<int64_t>(no), s, PD(0), static_cast<uint8_t>(PD(1)));
+    mlpk::bernoulli_fill_u8(static_cast<uint8_t*>(out), static_cast<int64_t>(no), s, PD(L::threshold), static_cast<uint8_t>(PD(L::value)));
   return nullptr;
 }
 
@@ -599,6 +612,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("seam", Napi::Function::New(env, mlpk::SeamTable));
   add_raw(env, exports, "unary", Unary);
   add_raw(env, exports, "binary", Binary);
   add_raw(env, exports, "where", Where);

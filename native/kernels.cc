@@ -48,7 +48,7 @@ struct UnaryTask {
 };
 
 void unary_span(int op, float* out, const float* a, int64_t n) {
-  switch (op) {
+  switch (static_cast<mlpk::UnaryOp>(op)) {
     case mlpk::U_NEG: return unary_range([](vf x) { return -x; }, out, a, 0, n);
     case mlpk::U_ABS: return unary_range([](vf x) { return vabs(x); }, out, a, 0, n);
     case mlpk::U_SIGN:
@@ -190,7 +190,7 @@ void binary_impl(F f, float* out, const float* a, const float* b, const Strided&
 }
 
 void binary_f32(int op, float* out, const float* a, const float* b, const Strided& s) {
-  switch (op) {
+  switch (static_cast<mlpk::ArithOp>(op)) {
     case mlpk::A_ADD: return binary_impl(AddF{}, out, a, b, s, kGrainCheap);
     case mlpk::A_SUB: return binary_impl(SubF{}, out, a, b, s, kGrainCheap);
     case mlpk::A_MUL: return binary_impl(MulF{}, out, a, b, s, kGrainCheap);
@@ -223,7 +223,7 @@ void compare_impl(C cmp, uint8_t* out, const float* a, const float* b, const Str
 }
 
 void compare_f32(int op, uint8_t* out, const float* a, const float* b, const Strided& s) {
-  switch (op) {
+  switch (static_cast<mlpk::CompareOp>(op)) {
     case mlpk::C_EQ: return compare_impl([](float x, float y) -> uint8_t { return x == y; }, out, a, b, s);
     case mlpk::C_NE: return compare_impl([](float x, float y) -> uint8_t { return x != y; }, out, a, b, s);
     case mlpk::C_LT: return compare_impl([](float x, float y) -> uint8_t { return x < y; }, out, a, b, s);
@@ -593,7 +593,7 @@ void arg_reduce(int32_t* out, const float* a, int64_t outer, int64_t n, int64_t 
 }
 
 void reduce_f32(int op, void* out, const float* a, int64_t outer, int64_t n, int64_t inner) {
-  switch (op) {
+  switch (static_cast<mlpk::ReduceOp>(op)) {
     case mlpk::R_SUM: return reduce_impl<SumR>(static_cast<float*>(out), a, outer, n, inner);
     case mlpk::R_MAX: return reduce_impl<MaxR>(static_cast<float*>(out), a, outer, n, inner);
     case mlpk::R_MIN: return reduce_impl<MinR>(static_cast<float*>(out), a, outer, n, inner);

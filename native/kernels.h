@@ -6,29 +6,14 @@
 
 #include <cstdint>
 
+#include "seam.h"  // op codes (UnaryOp, ArithOp, CompareOp, ReduceOp) and kMaxDims
+
 namespace mlpk {
 
-constexpr int kMaxDims = 16;  // after collapsing; the JS side falls back above this
-
-// Operation codes, in the order of the TypeScript lists in src/backend/types.ts.
-enum UnaryOp {
-  U_NEG, U_ABS, U_SIGN, U_EXP, U_LOG, U_LOG1P, U_EXPM1, U_SQRT, U_RSQRT, U_RECIPROCAL,
-  U_SIN, U_COS, U_TANH, U_SIGMOID, U_ERF, U_RELU, U_FLOOR, U_CEIL, U_ROUND,
-  U_GELU,  // fused: x·Φ(x)
-  U_COUNT
-};
-enum ArithOp {
-  A_ADD, A_SUB, A_MUL, A_DIV, A_POW, A_MAXIMUM, A_MINIMUM,
-  A_GELU_BACKWARD,  // fused: (g, x) → g·gelu'(x)
-  A_COUNT
-};
-
-/** Adam hyperparameters, in the order of AdamStepParams in src/backend/types.ts. */
+/** Adam hyperparameters (addon.cc fills them from the adamStep slots of the parameter block). */
 struct AdamParams {
   double beta1, beta2, step_size, inv_bc2_sqrt, eps, l2, shrink, sign;
 };
-enum CompareOp { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_COUNT };
-enum ReduceOp { R_SUM, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN, R_COUNT };
 
 /** A strided view of up to kMaxDims dims: out position → one offset per operand. */
 struct Strided {

@@ -82,7 +82,8 @@ describe.skipIf(!nativeBackend).each([
   { path: 'default routing', cutoff: undefined },
   { path: 'everything through the addon', cutoff: -1 },
 ])('native kernels match the reference backend ($path)', ({ cutoff }) => {
-  const N = nativeBackend!.kernels;
+  // A skipped describe's body still runs at collection: without the addon, N is unused but must not throw.
+  const N = nativeBackend?.kernels as KernelTable;
   beforeAll(() => _setSmallCutoff(cutoff));
   afterAll(() => _setSmallCutoff());
 

@@ -9,8 +9,10 @@ export interface NativeAddon {
   init(params: Float64Array): void;
   info(): { isa: string; threads: number; cpus: number };
   setThreads(n: number): number;
+  /** The op lists and parameter-block layouts the addon was built with (checked by checkSeam in seam.ts). */
+  seam(): unknown;
   unary(op: number, out: Float32Array, a: Float32Array): void;
-  /** op < 100: arithmetic into a Float32Array; op ≥ 100: comparison into a Uint8Array. */
+  /** op < SEAM.compareBase: arithmetic into a Float32Array; op ≥ SEAM.compareBase: comparison into a Uint8Array. */
   binary(op: number, out: Float32Array | Uint8Array, a: Float32Array, b: Float32Array): void;
   where(out: Float32Array, cond: Uint8Array, a: Float32Array, b: Float32Array): void;
   reduce(op: number, out: Float32Array | Int32Array, a: Float32Array): void;

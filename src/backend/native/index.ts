@@ -20,13 +20,14 @@ import type { Storage } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import { referenceBackend } from '../reference/index.js';
 import {
-  ARITH_OPS, COMPARE_OPS, UNARY_OPS,
+  ARITH_OPS, COMPARE_OPS, REDUCE_OPS, UNARY_OPS,
   type ArithOp, type Backend, type BinaryKernel, type CompareOp, type KernelTable, type ReduceKernel, type ReduceOp,
   type MlpDims, type UnaryKernel, type UnaryOp,
 } from '../types.js';
 import { loadAddon, type NativeAddon } from './addon.js';
+import { checkSeam, OP_CODES, SEAM, SLOTS } from './seam.js';
 
-const MAX_DIMS = 16;
+const MAX_DIMS = SEAM.maxDims;
 /** Outputs up to this many elements run on the reference kernels (see above). */
 const SMALL_DEFAULT = 16;
 let SMALL = SMALL_DEFAULT;
@@ -39,9 +40,6 @@ const ref = referenceBackend.kernels;
 
 /** True when every given storage (null: absent) is a Float32Array. */
 const allF32 = (...xs: (Storage | null)[]): boolean => xs.every((x) => x === null || x instanceof Float32Array);
-
-/** Op codes in the addon's order (native/kernels.h lists the same orders). */
-const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, argmax: 3, argmin: 4 };
 
 function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
   /** Write nd, shape and the given stride vectors into the block; false when there are too many dims. */
@@ -58,15 +56,19 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     return true;
   }
 
-  function mlpDims({ rows, c, f, o }: Omit<MlpDims, 'scale'>): void {
-    P[0] = rows;
-    P[1] = c;
-    P[2] = f;
-    P[3] = o;
+  /** Slots of the fixed parameter-block layouts (seam.ts), looked up once here rather than per call. */
+  const { reduce: RED, cumsum: CUM, index: IDX, matmul: MM, layerNorm: LN, layerNormBackward: LNB, adamStep: ADAM } = SLOTS;
+  const { bernoulliFill: BERN, mlpForward: MLPF, mlpBackward: MLPB } = SLOTS;
+
+  function mlpDims({ rows, c, f, o }: Omit<MlpDims, 'scale'>, S: typeof MLPF | typeof MLPB): void {
+    P[S.rows] = rows;
+    P[S.c] = c;
+    P[S.f] = f;
+    P[S.o] = o;
   }
 
   const unary = (op: UnaryOp): UnaryKernel => {
-    const code = UNARY_OPS.indexOf(op);
+    const code = OP_CODES.unary[op];
     const fallback = ref[op];
     return (out, a) => {
       if (out.length > SMALL && out instanceof Float32Array && a instanceof Float32Array) N.unary(code, out, a);
@@ -76,7 +78,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
   const binary = (op: ArithOp | CompareOp): BinaryKernel => {
     const compare = (COMPARE_OPS as readonly string[]).includes(op);
-    const code = compare ? 100 + COMPARE_OPS.indexOf(op as CompareOp) : ARITH_OPS.indexOf(op as ArithOp);
+    const code = compare ? SEAM.compareBase + OP_CODES.compare[op as CompareOp] : OP_CODES.arith[op as ArithOp];
     const fallback = ref[op];
     return (out, shape, a, as, b, bs) => {
       if (
@@ -91,14 +93,14 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
   };
 
   const reduce = (op: ReduceOp): ReduceKernel => {
-    const code = REDUCE_CODES[op];
+    const code = OP_CODES.reduce[op];
     const fallback = ref[op];
     const outOk = op === 'argmax' || op === 'argmin' ? (o: Storage) => o instanceof Int32Array : (o: Storage) => o instanceof Float32Array;
     return (out, a, outer, n, inner) => {
       if (a.length > SMALL && a instanceof Float32Array && outOk(out)) {
-        P[0] = outer;
-        P[1] = n;
-        P[2] = inner;
+        P[RED.outer] = outer;
+        P[RED.n] = n;
+        P[RED.inner] = inner;
         N.reduce(code, out as Float32Array | Int32Array, a);
       } else {
         fallback(out, a, outer, n, inner);
@@ -109,10 +111,10 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
   const table = {} as Record<string, unknown>;
   for (const op of UNARY_OPS) table[op] = unary(op);
   for (const op of [...ARITH_OPS, ...COMPARE_OPS]) table[op] = binary(op);
-  for (const op of Object.keys(REDUCE_CODES) as ReduceOp[]) table[op] = reduce(op);
+  for (const op of REDUCE_OPS) table[op] = reduce(op);
 
-  const GELU = UNARY_OPS.length; // the addon's code for the fused GELU, after the unary ops
-  const GELU_BACKWARD = ARITH_OPS.length; // and for its backward, after the arithmetic ops
+  const GELU = OP_CODES.unary.gelu;
+  const GELU_BACKWARD = OP_CODES.arith.geluBackward;
   const rest: Omit<KernelTable, UnaryOp | ArithOp | CompareOp | ReduceOp> = {
     gelu(out, a) {
       if (out.length > SMALL && out instanceof Float32Array && a instanceof Float32Array) N.unary(GELU, out, a);
@@ -121,6 +123,7 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
     geluBackward(out, g, x) {
       if (out.length > SMALL && out instanceof Float32Array && g instanceof Float32Array && x instanceof Float32Array) {
+        // The strided layout of one contiguous dim: nd, shape, then g's and x's strides.
         P[0] = 1;
         P[1] = out.length;
         P[2] = 1;
@@ -134,11 +137,11 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     layerNorm(out, mean, rstd, x, w, b, rows, cols, eps) {
       const f32 = (s: Storage | null): boolean => s === null || s instanceof Float32Array;
       if (out.length > SMALL && cols > 0 && out instanceof Float32Array && mean instanceof Float32Array && rstd instanceof Float32Array && x instanceof Float32Array && f32(w) && f32(b)) {
-        P[0] = rows;
-        P[1] = cols;
-        P[2] = eps;
-        P[3] = w ? 1 : 0;
-        P[4] = b ? 1 : 0;
+        P[LN.rows] = rows;
+        P[LN.cols] = cols;
+        P[LN.eps] = eps;
+        P[LN.hasWeight] = w ? 1 : 0;
+        P[LN.hasBias] = b ? 1 : 0;
         N.layerNorm(out, mean, rstd, x, (w ?? x) as Float32Array, (b ?? x) as Float32Array);
       } else {
         ref.layerNorm(out, mean, rstd, x, w, b, rows, cols, eps);
@@ -148,11 +151,11 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     layerNormBackward(dx, dw, db, g, x, mean, rstd, w, rows, cols) {
       const f32 = (s: Storage | null): boolean => s === null || s instanceof Float32Array;
       if (dx.length > SMALL && cols > 0 && dx instanceof Float32Array && g instanceof Float32Array && x instanceof Float32Array && mean instanceof Float32Array && rstd instanceof Float32Array && f32(dw) && f32(db) && f32(w)) {
-        P[0] = rows;
-        P[1] = cols;
-        P[2] = dw ? 1 : 0;
-        P[3] = db ? 1 : 0;
-        P[4] = w ? 1 : 0;
+        P[LNB.rows] = rows;
+        P[LNB.cols] = cols;
+        P[LNB.hasDw] = dw ? 1 : 0;
+        P[LNB.hasDb] = db ? 1 : 0;
+        P[LNB.hasWeight] = w ? 1 : 0;
         N.layerNormBackward(dx, (dw ?? dx) as Float32Array, (db ?? dx) as Float32Array, g, x, mean, rstd, (w ?? x) as Float32Array);
       } else {
         ref.layerNormBackward(dx, dw, db, g, x, mean, rstd, w, rows, cols);
@@ -161,14 +164,14 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
     adamStep(p, g, m, v, vmax, h) {
       if (!vmax && p.length > SMALL && p instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) {
-        P[0] = h.beta1;
-        P[1] = h.beta2;
-        P[2] = h.stepSize;
-        P[3] = h.invBc2Sqrt;
-        P[4] = h.eps;
-        P[5] = h.l2;
-        P[6] = h.shrink;
-        P[7] = h.sign;
+        P[ADAM.beta1] = h.beta1;
+        P[ADAM.beta2] = h.beta2;
+        P[ADAM.stepSize] = h.stepSize;
+        P[ADAM.invBc2Sqrt] = h.invBc2Sqrt;
+        P[ADAM.eps] = h.eps;
+        P[ADAM.l2] = h.l2;
+        P[ADAM.shrink] = h.shrink;
+        P[ADAM.sign] = h.sign;
         N.adamStep(p, g, m, v);
       } else {
         ref.adamStep(p, g, m, v, vmax, h);
@@ -177,8 +180,8 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
     bernoulliFill(out, state, threshold, value) {
       if (out.length > SMALL && (out instanceof Float32Array || out instanceof Uint8Array)) {
-        P[0] = threshold;
-        P[1] = value;
+        P[BERN.threshold] = threshold;
+        P[BERN.value] = value;
         N.bernoulliFill(out, state);
       } else {
         ref.bernoulliFill(out, state, threshold, value);
@@ -187,11 +190,11 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
     mlpForward(out, x, w1, b1, w2, b2, keep, d) {
       if (d.rows * d.f > SMALL && allF32(out, x, w1, b1, w2, b2)) {
-        mlpDims(d);
-        P[4] = b1 ? 1 : 0;
-        P[5] = b2 ? 1 : 0;
-        P[6] = keep ? 1 : 0;
-        P[7] = d.scale;
+        mlpDims(d, MLPF);
+        P[MLPF.hasB1] = b1 ? 1 : 0;
+        P[MLPF.hasB2] = b2 ? 1 : 0;
+        P[MLPF.hasKeep] = keep ? 1 : 0;
+        P[MLPF.scale] = d.scale;
         N.mlpForward(out as Float32Array, x as Float32Array, w1 as Float32Array, (b1 ?? x) as Float32Array, w2 as Float32Array, (b2 ?? x) as Float32Array, keep ?? x as Float32Array);
       } else {
         ref.mlpForward(out, x, w1, b1, w2, b2, keep, d);
@@ -200,14 +203,14 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
     mlpBackward(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2, keep, d) {
       if (d.rows * d.f > SMALL && allF32(dx, dw1, db1, dw2, db2, g, x, w1, b1, w2)) {
-        mlpDims(d);
-        P[4] = dw1 ? 1 : 0;
-        P[5] = db1 ? 1 : 0;
-        P[6] = dw2 ? 1 : 0;
-        P[7] = db2 ? 1 : 0;
-        P[8] = b1 ? 1 : 0;
-        P[9] = keep ? 1 : 0;
-        P[10] = d.scale;
+        mlpDims(d, MLPB);
+        P[MLPB.hasDw1] = dw1 ? 1 : 0;
+        P[MLPB.hasDb1] = db1 ? 1 : 0;
+        P[MLPB.hasDw2] = dw2 ? 1 : 0;
+        P[MLPB.hasDb2] = db2 ? 1 : 0;
+        P[MLPB.hasB1] = b1 ? 1 : 0;
+        P[MLPB.hasKeep] = keep ? 1 : 0;
+        P[MLPB.scale] = d.scale;
         const any = x as Float32Array;
         N.mlpBackward(
           dx as Float32Array, (dw1 ?? any) as Float32Array, (db1 ?? any) as Float32Array, (dw2 ?? any) as Float32Array, (db2 ?? any) as Float32Array,
@@ -233,9 +236,9 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
     cumsum(out, a, outer, n, inner) {
       if (out.length > SMALL && out instanceof Float32Array && a instanceof Float32Array) {
-        P[0] = outer;
-        P[1] = n;
-        P[2] = inner;
+        P[CUM.outer] = outer;
+        P[CUM.n] = n;
+        P[CUM.inner] = inner;
         N.cumsum(out, a);
       } else {
         ref.cumsum(out, a, outer, n, inner);
@@ -245,15 +248,15 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
     matmul(out, a, b, p) {
       const bias = p.bias ?? null;
       if (out instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array && (bias === null || bias instanceof Float32Array) && p.batch * p.m * p.n * p.k > SMALL * 4) {
-        P[0] = p.batch;
-        P[1] = p.m;
-        P[2] = p.k;
-        P[3] = p.n;
-        P[4] = p.transA ? 1 : 0;
-        P[5] = p.transB ? 1 : 0;
-        P[6] = p.aBatchStride;
-        P[7] = p.bBatchStride;
-        P[8] = bias ? 1 : 0;
+        P[MM.batch] = p.batch;
+        P[MM.m] = p.m;
+        P[MM.k] = p.k;
+        P[MM.n] = p.n;
+        P[MM.transA] = p.transA ? 1 : 0;
+        P[MM.transB] = p.transB ? 1 : 0;
+        P[MM.aBatchStride] = p.aBatchStride;
+        P[MM.bBatchStride] = p.bBatchStride;
+        P[MM.hasBias] = bias ? 1 : 0;
         if (bias) N.matmul(out, a, b, bias);
         else N.matmul(out, a, b);
       } else {
@@ -305,9 +308,9 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
     indexSelect(out, a, idx, outer, nA, inner) {
       if (out.length > SMALL && out.constructor === a.constructor) {
-        P[0] = outer;
-        P[1] = nA;
-        P[2] = inner;
+        P[IDX.outer] = outer;
+        P[IDX.n] = nA;
+        P[IDX.inner] = inner;
         N.indexSelect(out, a, idx);
       } else {
         ref.indexSelect(out, a, idx, outer, nA, inner);
@@ -316,9 +319,9 @@ function makeKernels(N: NativeAddon, P: Float64Array): KernelTable {
 
     indexAdd(out, src, idx, outer, nOut, inner) {
       if (src.length > SMALL && out instanceof Float32Array && src instanceof Float32Array) {
-        P[0] = outer;
-        P[1] = nOut;
-        P[2] = inner;
+        P[IDX.outer] = outer;
+        P[IDX.n] = nOut;
+        P[IDX.inner] = inner;
         N.indexAdd(out, src, idx);
       } else {
         ref.indexAdd(out, src, idx, outer, nOut, inner);
@@ -349,6 +352,9 @@ function init(): void {
     return;
   }
   try {
+    // A build from another seam table would run the wrong kernels or misread
+    // the block without any error, so such a build is refused, by name.
+    checkSeam(r.addon.seam());
     const params = new Float64Array(128);
     r.addon.init(params);
     const env = (globalThis as { process?: NodeJS.Process }).process?.env.MLPKIT_THREADS;
