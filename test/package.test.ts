@@ -28,4 +28,13 @@ describe('the built package', () => {
     expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim()).toBe(pkg.version);
     expect(execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' })).toContain('Usage: mlpkit <command>');
   });
+
+  it("runs the README's first example as written", () => {
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const block = /## A first example\s+```js\n([\s\S]*?)```/.exec(readme);
+    expect(block, 'README has a js block under "A first example"').not.toBeNull();
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', block![1]], { cwd: root, encoding: 'utf8' });
+    expect(out).toMatch(/^tensor\(\[\[-?\d.*shape=\[3, 2\], dtype=float32\)$/ms);
+    expect(out.trim().split('\n').pop()).toBe('[ 3, 2 ]');
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * A first look at mlpkit: fit y = 3x₀ − 2x₁ + 1 with a linear model and plain
- * gradient descent, using only tensors and autograd. Run: `npm run demo`.
+ * gradient descent, using only tensors and autograd. Run: `npm run example`.
  */
 import { Generator, noGrad, randn, zeros } from '../index.js';
 
