@@ -1,6 +1,6 @@
 /** Shared time-series blocks and single mixer blocks against PyTorch re-implementations of the reference math. */
 import { describe, expect, it } from 'vitest';
-import { cat, Generator, gradcheck, randn, tensor, withBackend, type Tensor } from '../../src/index.js';
+import { cat, Generator, gradcheck, nn, randn, tensor, withBackend, type Tensor } from '../../src/index.js';
 import {
   FeatureMixerBlock,
   PastDecomposableMixing,
@@ -10,6 +10,7 @@ import {
   RevIN,
   SeriesDecomp,
   TSMixerBlock,
+  TimeFeatureBatchNorm,
   movingAverage,
   patchify,
   scaleWindow,
@@ -114,7 +115,10 @@ describe.each(BACKENDS)('time-series blocks (%s)', (backend) => {
 
   it('TSMixer residual block: Keras BatchNorm over (time, feature) in training mode', run(() => {
     const c = F.tsmixer_block;
-    const m = new TSMixerBlock(c.config as unknown as TSMixerConfig);
+    const cfg = c.config as unknown as TSMixerConfig; // normType 'B', activation 'relu'
+    const m = new TSMixerBlock(cfg.seqLen, cfg.numChannels, cfg.ffDim, {
+      norm: () => new TimeFeatureBatchNorm(cfg.seqLen, cfg.numChannels), actLayer: () => new nn.ReLU(), dropout: cfg.dropout,
+    });
     replay(m, c, ([x]) => m.forward(x!), TOL);
   }));
 
