@@ -5,8 +5,11 @@ import {
   FeatureMixerBlock,
   PastDecomposableMixing,
   PatchMixerBlock,
+  PatchTSMixerAttention,
   PatchTSMixerChannelFeatureMixerBlock,
   PatchTSMixerGatedAttention,
+  mixerBlockParts,
+  numPatches,
   RevIN,
   SeriesDecomp,
   TSMixerBlock,
@@ -99,15 +102,17 @@ describe.each(BACKENDS)('time-series blocks (%s)', (backend) => {
     expectClose(scale, fromFixture(s.scale), TOL, 'scale');
   }));
 
-  for (const [name, Block] of [
-    ['patch mixer (gate after the MLP; also with self-attention)', PatchMixerBlock],
-    ['feature mixer (gate after the MLP)', FeatureMixerBlock],
-    ['channel mixer (gate before the MLP)', PatchTSMixerChannelFeatureMixerBlock],
+  for (const [name, build] of [
+    ['patch mixer (gate after the MLP; also with self-attention)', (c: PatchTSMixerConfig) => new PatchMixerBlock(
+      numPatches(c), mixerBlockParts(c), c.selfAttn ? () => new PatchTSMixerAttention(c.dModel, c.selfAttnHeads, c.dropout) : null,
+    )],
+    ['feature mixer (gate after the MLP)', (c: PatchTSMixerConfig) => new FeatureMixerBlock(c.dModel, mixerBlockParts(c))],
+    ['channel mixer (gate before the MLP)', (c: PatchTSMixerConfig) => new PatchTSMixerChannelFeatureMixerBlock(c.numInputChannels, mixerBlockParts(c))],
   ] as const) {
     it(`PatchTSMixer ${name}, LayerNorm and BatchNorm`, run(() => {
       const cases = name.startsWith('patch') ? F.patch_mixer : name.startsWith('feature') ? F.feature_mixer : F.channel_mixer;
       for (const c of cases) {
-        const m = new Block(ptsmConfig(c.config));
+        const m = build(ptsmConfig(c.config));
         replay(m, c, ([x]) => m.forward(x!), TOL);
       }
     }));
