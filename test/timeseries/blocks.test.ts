@@ -16,6 +16,8 @@ import {
   TimeFeatureBatchNorm,
   movingAverage,
   patchify,
+  pdmParts,
+  scaleLengths,
   scaleWindow,
   type PatchTSMixerConfig,
   type TimeMixerConfig,
@@ -129,7 +131,8 @@ describe.each(BACKENDS)('time-series blocks (%s)', (backend) => {
 
   it('TimeMixer past-decomposable mixing over three scales', run(() => {
     const c = F.pdm;
-    const m = new PastDecomposableMixing(c.config as unknown as TimeMixerConfig);
+    const cfg = c.config as unknown as TimeMixerConfig;
+    const m = new PastDecomposableMixing(cfg.dModel, scaleLengths(cfg), pdmParts(cfg));
     replay(m, c, (xs) => cat(m.forward(xs as Tensor[]).map((o) => o.reshape([-1])), 0), TOL);
   }));
 });

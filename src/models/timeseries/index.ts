@@ -29,6 +29,6 @@ export {
   scaleWindow,
 } from './patchtsmixer.js';
 export type { PatchTSMixerConfig, MixerBlockParts } from './patchtsmixer.js';
-export { TimeMixer, PastDecomposableMixing, MultiScaleSeasonMixing, MultiScaleTrendMixing, TIMEMIXER_DEFAULTS, scaleLengths, timeMixerMarks } from './timemixer.js';
-export type { TimeMixerConfig } from './timemixer.js';
+export { TimeMixer, PastDecomposableMixing, MultiScaleSeasonMixing, MultiScaleTrendMixing, TIMEMIXER_DEFAULTS, pdmParts, scaleLengths, timeMixerMarks } from './timemixer.js';
+export type { TimeMixerConfig, PdmParts, TimeMlpFactory } from './timemixer.js';
 export { DataEmbeddingWoPos, TokenEmbedding, TimeFeatureEmbedding, PositionalEmbedding } from './timemixer_embed.js';
