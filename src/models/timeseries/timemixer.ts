@@ -294,47 +294,44 @@ export class TimeMixer extends Module<[Tensor, (Tensor | null)?, (Tensor | null)
       if (!yMark || yMark.ndim !== 3 || yMark.shape[1] !== c.predLen) {
         throw new Error(`timemixer: useFutureTemporalFeature needs the horizon's marks [B, ${c.predLen}, ${f}], got ${yMark ? shapeStr(yMark.shape) : 'none'}`);
       }
-      futureMarks = this.encEmbedding.embedMarks(c.channelIndependence ? this.expandMarks(yMark, n) : yMark);
+      // Added to the channel-independent forecasts only (the reference embeds them without it too, unused).
+      if (c.channelIndependence) futureMarks = this.encEmbedding.embedMarks(this.expandMarks(yMark, n));
     }
 
     const scales = this.multiScale(x, xMark);
     const stats: RevINStats[] = [];
-    const inputs: Tensor[] = [];
-    const marks: (Tensor | null)[] = [];
+    const rows: Tensor[] = [];
+    const trends: Tensor[] = [];
     scales.xs.forEach((xi, i) => {
       const { y, stats: s } = this.normalizeLayers[i].normalize(xi); // (B, T_i, N)
       stats.push(s);
-      const t = xi.shape[1];
-      inputs.push(c.channelIndependence ? y.transpose(1, 2).reshape([b * n, t, 1]) : y);
-      const mk = scales.marks[i];
-      marks.push(mk && c.channelIndependence ? this.expandMarks(mk, n) : mk);
+      if (c.channelIndependence) {
+        rows.push(y.transpose(1, 2).reshape([b * n, xi.shape[1], 1])); // (B·N, T_i, 1)
+      } else {
+        // The embedding sees the seasonal part; the trend goes to the output residual.
+        const { seasonal, trend } = this.preprocess.forward(y);
+        rows.push(seasonal);
+        trends.push(trend);
+      }
     });
-
-    // Without channel independence the embedding sees the seasonal part and the trend goes to the output residual.
-    const residuals: Tensor[] = [];
-    const embedIn = c.channelIndependence
-      ? inputs
-      : inputs.map((xi) => {
-          const { seasonal, trend } = this.preprocess.forward(xi);
-          residuals.push(trend);
-          return seasonal;
-        });
-    let enc = embedIn.map((xi, i) => this.encEmbedding.forward(xi, marks[i])); // (B·N | B, T_i, D)
+    let enc = rows.map((r, i) => this.encEmbedding.forward(r, this.rowMarks(scales.marks[i], n))); // (B·N | B, T_i, D)
     for (const block of this.pdmBlocks) enc = block.forward(enc);
 
     const outs = enc.map((e, i) => {
       let dec = this.predictLayers[i].forward(e.transpose(1, 2)).transpose(1, 2); // (·, H, D)
-      if (c.channelIndependence) {
-        if (futureMarks) dec = dec.add(futureMarks);
-        dec = this.projectionLayer.forward(dec); // (B·N, H, 1)
-        return dec.reshape([b, c.cOut, c.predLen]).transpose(1, 2); // (B, H, N)
-      }
-      dec = this.projectionLayer.forward(dec); // (B, H, c_out)
-      const res = this.regressionLayers![i].forward(this.outResLayers![i].forward(residuals[i].transpose(1, 2))).transpose(1, 2);
+      if (futureMarks) dec = dec.add(futureMarks);
+      dec = this.projectionLayer.forward(dec); // (B·N, H, 1) | (B, H, c_out)
+      if (c.channelIndependence) return dec.reshape([b, c.cOut, c.predLen]).transpose(1, 2); // (B, H, N)
+      const res = this.regressionLayers![i].forward(this.outResLayers![i].forward(trends[i].transpose(1, 2))).transpose(1, 2);
       return dec.add(res);
     });
     const summed = outs.length === 1 ? outs[0] : stack(outs, -1).sum(-1); // (B, H, N)
     return this.normalizeLayers[0].denormalize(summed, stats[0]);
+  }
+
+  /** Marks [B, T, F] for the embedding's rows: repeated per channel with channel independence (see expandMarks). */
+  private rowMarks(marks: Tensor | null, n: number): Tensor | null {
+    return marks && this.config.channelIndependence ? this.expandMarks(marks, n) : marks;
   }
 }
 
