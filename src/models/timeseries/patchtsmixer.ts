@@ -140,27 +140,6 @@ export function mixerBlockParts(c: PatchTSMixerConfig, generator?: Generator): M
   };
 }
 
-/** Mixes across channels (mix_channel mode): gate BEFORE the MLP. x [B, C, Np, D]. */
-export class PatchTSMixerChannelFeatureMixerBlock extends Module<[Tensor], Tensor> {
-  readonly norm: TensorModule;
-  readonly mlp: TensorModule;
-  readonly gatingBlock: TensorModule | null;
-
-  constructor(numChannels: number, { norm, mlp, gate }: MixerBlockParts) {
-    super();
-    this.norm = norm();
-    this.mlp = mlp(numChannels);
-    this.gatingBlock = gate?.(numChannels) ?? null;
-  }
-
-  forward(x: Tensor): Tensor {
-    let h = this.norm.forward(x).permute([0, 3, 2, 1]); // (B, D, Np, C)
-    if (this.gatingBlock) h = this.gatingBlock.forward(h);
-    h = this.mlp.forward(h).permute([0, 3, 2, 1]); // (B, C, Np, D)
-    return h.add(x);
-  }
-}
-
 /**
  * Multi-head self-attention in the BART form the reference uses
  * (PatchTSMixerAttention): q, k, v and output projections with bias, queries
@@ -192,25 +171,33 @@ export class PatchTSMixerAttention extends Module<[Tensor], Tensor> {
   }
 }
 
+/** norm, MLP and optional gated attention over `width` features: the parts every mixer block has. */
+abstract class GatedMixerBlock extends Module<[Tensor], Tensor> {
+  readonly norm: TensorModule;
+  readonly mlp: TensorModule;
+  readonly gatingBlock: TensorModule | null;
+
+  constructor(width: number, { norm, mlp, gate }: MixerBlockParts) {
+    super();
+    this.norm = norm();
+    this.mlp = mlp(width);
+    this.gatingBlock = gate?.(width) ?? null;
+  }
+}
+
 /**
  * Mixes across patches: gate AFTER the MLP. With `attention` (self-attention
  * over the patches of the normalised input), its output is added to the MLP's
  * and the sum normalised again (norm_attn) before the residual. x [B, C, Np, D].
  */
-export class PatchMixerBlock extends Module<[Tensor], Tensor> {
-  readonly norm: TensorModule;
-  readonly mlp: TensorModule;
-  readonly gatingBlock: TensorModule | null;
+export class PatchMixerBlock extends GatedMixerBlock {
   readonly selfAttnLayer: TensorModule | null;
   readonly normAttn: TensorModule | null;
 
-  constructor(numPatches: number, { norm, mlp, gate }: MixerBlockParts, attention: (() => TensorModule) | null = null) {
-    super();
-    this.norm = norm();
-    this.mlp = mlp(numPatches);
-    this.gatingBlock = gate?.(numPatches) ?? null;
+  constructor(numPatches: number, parts: MixerBlockParts, attention: (() => TensorModule) | null = null) {
+    super(numPatches, parts);
     this.selfAttnLayer = attention?.() ?? null;
-    this.normAttn = attention ? norm() : null;
+    this.normAttn = attention ? parts.norm() : null;
   }
 
   forward(x: Tensor): Tensor {
@@ -227,22 +214,21 @@ export class PatchMixerBlock extends Module<[Tensor], Tensor> {
   }
 }
 
-/** Mixes across the hidden features: gate AFTER the MLP. x [B, C, Np, D]. */
-export class FeatureMixerBlock extends Module<[Tensor], Tensor> {
-  readonly norm: TensorModule;
-  readonly mlp: TensorModule;
-  readonly gatingBlock: TensorModule | null;
-
-  constructor(dModel: number, { norm, mlp, gate }: MixerBlockParts) {
-    super();
-    this.norm = norm();
-    this.mlp = mlp(dModel);
-    this.gatingBlock = gate?.(dModel) ?? null;
-  }
-
+/** Mixes across the hidden features: gate AFTER the MLP. x [B, C, Np, D]; built as `new FeatureMixerBlock(dModel, parts)`. */
+export class FeatureMixerBlock extends GatedMixerBlock {
   forward(x: Tensor): Tensor {
     let h = this.mlp.forward(this.norm.forward(x));
     if (this.gatingBlock) h = this.gatingBlock.forward(h);
+    return h.add(x);
+  }
+}
+
+/** Mixes across channels (mix_channel mode): gate BEFORE the MLP. x [B, C, Np, D]; built as `new …(numChannels, parts)`. */
+export class PatchTSMixerChannelFeatureMixerBlock extends GatedMixerBlock {
+  forward(x: Tensor): Tensor {
+    let h = this.norm.forward(x).permute([0, 3, 2, 1]); // (B, D, Np, C)
+    if (this.gatingBlock) h = this.gatingBlock.forward(h);
+    h = this.mlp.forward(h).permute([0, 3, 2, 1]); // (B, C, Np, D)
     return h.add(x);
   }
 }
