@@ -66,7 +66,10 @@ export interface MlpOptions {
   drop?: number | readonly [number, number];
   /** Biases of the fully connected layers: one flag for all, or [fc1 and hidden layers, fc2]. */
   bias?: boolean | readonly [boolean, boolean];
-  /** 1×1 convolutions over feature maps [B, C, H, W] instead of Linears over the last dim. */
+  /**
+   * 1×1 convolutions over feature maps [B, C, H, W] instead of Linears over
+   * the last dim. The norm stays after the activation (timm's ConvMlp puts it before).
+   */
   conv?: boolean;
   /** Builds the fully connected layers (default Linear, or a 1×1 Conv2d with `conv`), for a reference's own initialisation. */
   fcLayer?: FcFactory;
