@@ -5,9 +5,8 @@
  *
  * State-dict names: `layers.{i}.weight|bias`, `head.weight|bias`.
  */
-import { Dropout } from '../nn/dropout.js';
-import { Linear } from '../nn/linear.js';
-import { Module } from '../nn/module.js';
+import { GELU, ReLU, SiLU, Tanh } from '../nn/activation.js';
+import { Mlp, type ActFactory } from '../nn/mlp.js';
 import type { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { register } from './registry.js';
@@ -22,36 +21,35 @@ export type MlpConfig = {
   dropout: number;
 };
 
-const ACTIVATIONS: Record<MlpActivation, (x: Tensor) => Tensor> = {
-  gelu: (x) => x.gelu(),
-  gelu_tanh: (x) => x.gelu('tanh'),
-  relu: (x) => x.relu(),
-  silu: (x) => x.silu(),
-  tanh: (x) => x.tanh(),
+const ACTIVATIONS: Record<MlpActivation, ActFactory> = {
+  gelu: () => new GELU(),
+  gelu_tanh: () => new GELU('tanh'),
+  relu: () => new ReLU(),
+  silu: () => new SiLU(),
+  tanh: () => new Tanh(),
 };
 
-export class MlpClassifier extends Module<[Tensor], Tensor> {
-  readonly layers: Linear[];
-  readonly drop: Dropout;
-  readonly head: Linear;
-  readonly act: (x: Tensor) => Tensor;
-
+/**
+ * nn's Mlp with one hidden layer per entry of hiddenDims, the dropout after
+ * every hidden activation and none after the head, under the names
+ * `layers.{i}` and `head`. x: [B, ...] with inFeatures elements per sample → logits [B, numClasses].
+ */
+export class MlpClassifier extends Mlp {
   constructor(readonly config: MlpConfig, generator?: Generator) {
-    super();
     const act = ACTIVATIONS[config.act];
     if (!act) throw new Error(`mlp: unknown activation '${config.act}' (known: ${Object.keys(ACTIVATIONS).join(', ')})`);
-    this.act = act;
-    const dims = [config.inFeatures, ...config.hiddenDims];
-    this.layers = config.hiddenDims.map((d, i) => new Linear(dims[i], d, { generator }));
-    this.drop = new Dropout(config.dropout, { generator });
-    this.head = new Linear(dims[dims.length - 1], config.numClasses, { generator });
+    super(config.inFeatures, {
+      hiddenFeatures: config.hiddenDims,
+      outFeatures: config.numClasses,
+      actLayer: act,
+      drop: [config.dropout, 0],
+      names: { fc1: 'layers.0', hidden: (i) => `layers.${i + 1}`, fc2: 'head' },
+      generator,
+    });
   }
 
-  /** x: [B, ...] with inFeatures elements per sample → logits [B, numClasses]. */
-  forward(x: Tensor): Tensor {
-    let h = x.flatten(1); // (B, inFeatures)
-    for (const layer of this.layers) h = this.drop.forward(this.act(layer.forward(h)));
-    return this.head.forward(h); // (B, numClasses)
+  override forward(x: Tensor): Tensor {
+    return super.forward(x.flatten(1)); // (B, inFeatures) → (B, numClasses)
   }
 }
 

@@ -26,5 +26,7 @@ export { ReLU, SquaredReLU, GELU, SiLU, Sigmoid, Tanh, Softplus, LeakyReLU, ELU,
 export { MaxPool2d, AvgPool2d, MaxPool1d, AvgPool1d } from './pooling.js';
 export type { Pool1dOptions } from './pooling.js';
 export { Sequential, ModuleList, ModuleDict } from './containers.js';
+export { Mlp, gelu } from './mlp.js';
+export type { MlpOptions, MlpNames, MlpField, TensorModule, LayerFactory, ActFactory, FcLayer, FcFactory } from './mlp.js';
 export * as init from './init.js';
 export * as functional from './functional.js';

@@ -1,17 +1,23 @@
 /** Shared time-series blocks and single mixer blocks against PyTorch re-implementations of the reference math. */
 import { describe, expect, it } from 'vitest';
-import { cat, Generator, gradcheck, randn, tensor, withBackend, type Tensor } from '../../src/index.js';
+import { cat, Generator, gradcheck, nn, randn, tensor, withBackend, type Tensor } from '../../src/index.js';
 import {
   FeatureMixerBlock,
   PastDecomposableMixing,
   PatchMixerBlock,
+  PatchTSMixerAttention,
   PatchTSMixerChannelFeatureMixerBlock,
   PatchTSMixerGatedAttention,
+  mixerBlockParts,
+  numPatches,
   RevIN,
   SeriesDecomp,
   TSMixerBlock,
+  TimeFeatureBatchNorm,
   movingAverage,
   patchify,
+  pdmParts,
+  scaleLengths,
   scaleWindow,
   type PatchTSMixerConfig,
   type TimeMixerConfig,
@@ -98,15 +104,17 @@ describe.each(BACKENDS)('time-series blocks (%s)', (backend) => {
     expectClose(scale, fromFixture(s.scale), TOL, 'scale');
   }));
 
-  for (const [name, Block] of [
-    ['patch mixer (gate after the MLP; also with self-attention)', PatchMixerBlock],
-    ['feature mixer (gate after the MLP)', FeatureMixerBlock],
-    ['channel mixer (gate before the MLP)', PatchTSMixerChannelFeatureMixerBlock],
+  for (const [name, build] of [
+    ['patch mixer (gate after the MLP; also with self-attention)', (c: PatchTSMixerConfig) => new PatchMixerBlock(
+      numPatches(c), mixerBlockParts(c), c.selfAttn ? () => new PatchTSMixerAttention(c.dModel, c.selfAttnHeads, c.dropout) : null,
+    )],
+    ['feature mixer (gate after the MLP)', (c: PatchTSMixerConfig) => new FeatureMixerBlock(c.dModel, mixerBlockParts(c))],
+    ['channel mixer (gate before the MLP)', (c: PatchTSMixerConfig) => new PatchTSMixerChannelFeatureMixerBlock(c.numInputChannels, mixerBlockParts(c))],
   ] as const) {
     it(`PatchTSMixer ${name}, LayerNorm and BatchNorm`, run(() => {
       const cases = name.startsWith('patch') ? F.patch_mixer : name.startsWith('feature') ? F.feature_mixer : F.channel_mixer;
       for (const c of cases) {
-        const m = new Block(ptsmConfig(c.config));
+        const m = build(ptsmConfig(c.config));
         replay(m, c, ([x]) => m.forward(x!), TOL);
       }
     }));
@@ -114,13 +122,17 @@ describe.each(BACKENDS)('time-series blocks (%s)', (backend) => {
 
   it('TSMixer residual block: Keras BatchNorm over (time, feature) in training mode', run(() => {
     const c = F.tsmixer_block;
-    const m = new TSMixerBlock(c.config as unknown as TSMixerConfig);
+    const cfg = c.config as unknown as TSMixerConfig; // normType 'B', activation 'relu'
+    const m = new TSMixerBlock(cfg.seqLen, cfg.numChannels, cfg.ffDim, {
+      norm: () => new TimeFeatureBatchNorm(cfg.seqLen, cfg.numChannels), actLayer: () => new nn.ReLU(), dropout: cfg.dropout,
+    });
     replay(m, c, ([x]) => m.forward(x!), TOL);
   }));
 
   it('TimeMixer past-decomposable mixing over three scales', run(() => {
     const c = F.pdm;
-    const m = new PastDecomposableMixing(c.config as unknown as TimeMixerConfig);
+    const cfg = c.config as unknown as TimeMixerConfig;
+    const m = new PastDecomposableMixing(cfg.dModel, scaleLengths(cfg), pdmParts(cfg));
     replay(m, c, (xs) => cat(m.forward(xs as Tensor[]).map((o) => o.reshape([-1])), 0), TOL);
   }));
 });

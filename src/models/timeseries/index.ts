@@ -20,12 +20,15 @@ export {
   PatchTSMixerGatedAttention,
   PatchTSMixerMLP,
   PatchTSMixerNormLayer,
+  PatchTSMixerAttention,
+  PatchTSMixerBlock,
+  mixerBlockParts,
   PATCHTSMIXER_DEFAULTS,
   numPatches,
   patchify,
   scaleWindow,
 } from './patchtsmixer.js';
-export type { PatchTSMixerConfig } from './patchtsmixer.js';
-export { TimeMixer, PastDecomposableMixing, MultiScaleSeasonMixing, MultiScaleTrendMixing, TIMEMIXER_DEFAULTS, scaleLengths, timeMixerMarks } from './timemixer.js';
-export type { TimeMixerConfig } from './timemixer.js';
+export type { PatchTSMixerConfig, MixerBlockParts } from './patchtsmixer.js';
+export { TimeMixer, PastDecomposableMixing, MultiScaleSeasonMixing, MultiScaleTrendMixing, TIMEMIXER_DEFAULTS, pdmParts, scaleLengths, timeMixerMarks } from './timemixer.js';
+export type { TimeMixerConfig, PdmParts, TimeMlpFactory } from './timemixer.js';
 export { DataEmbeddingWoPos, TokenEmbedding, TimeFeatureEmbedding, PositionalEmbedding } from './timemixer_embed.js';

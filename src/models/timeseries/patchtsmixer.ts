@@ -27,6 +27,7 @@ import { BatchNorm1d } from '../../nn/batchnorm.js';
 import { Dropout } from '../../nn/dropout.js';
 import { normal_ } from '../../nn/init.js';
 import { Linear } from '../../nn/linear.js';
+import { Mlp, type LayerFactory, type TensorModule } from '../../nn/mlp.js';
 import { Module } from '../../nn/module.js';
 import { LayerNorm } from '../../nn/norm.js';
 import { Parameter } from '../../nn/parameter.js';
@@ -100,10 +101,10 @@ export class PatchTSMixerBatchNorm extends Module<[Tensor], Tensor> {
 export class PatchTSMixerNormLayer extends Module<[Tensor], Tensor> {
   readonly norm: LayerNorm | PatchTSMixerBatchNorm;
 
-  constructor(c: PatchTSMixerConfig) {
+  constructor(dModel: number, normMlp: PatchTSMixerConfig['normMlp'], eps: number) {
     super();
     // The reference tests `"batch" in norm_mlp.lower()`.
-    this.norm = c.normMlp.toLowerCase().includes('batch') ? new PatchTSMixerBatchNorm(c.dModel, c.normEps) : new LayerNorm(c.dModel, { eps: c.normEps });
+    this.norm = normMlp.toLowerCase().includes('batch') ? new PatchTSMixerBatchNorm(dModel, eps) : new LayerNorm(dModel, { eps });
   }
 
   forward(x: Tensor): Tensor {
@@ -113,46 +114,30 @@ export class PatchTSMixerNormLayer extends Module<[Tensor], Tensor> {
   }
 }
 
-/** fc1 (in → in·expansion) → GELU → dropout → fc2 → dropout, on the last dimension. */
-export class PatchTSMixerMLP extends Module<[Tensor], Tensor> {
-  readonly fc1: Linear;
-  readonly dropout1: Dropout;
-  readonly fc2: Linear;
-  readonly dropout2: Dropout;
-
-  constructor(inFeatures: number, outFeatures: number, c: PatchTSMixerConfig, generator?: Generator) {
-    super();
-    const hidden = inFeatures * c.expansionFactor;
-    this.fc1 = new Linear(inFeatures, hidden, { generator });
-    this.dropout1 = new Dropout(c.dropout, { generator });
-    this.fc2 = new Linear(hidden, outFeatures, { generator });
-    this.dropout2 = new Dropout(c.dropout, { generator });
-  }
-
-  forward(x: Tensor): Tensor {
-    return this.dropout2.forward(this.fc2.forward(this.dropout1.forward(this.fc1.forward(x).gelu())));
+/** nn's Mlp as the reference's: fc1 (in → in·expansion) → GELU → dropout1 → fc2 → dropout2, on the last dimension. */
+export class PatchTSMixerMLP extends Mlp {
+  constructor(inFeatures: number, outFeatures: number, expansionFactor: number, dropout: number, generator?: Generator) {
+    super(inFeatures, { hiddenFeatures: inFeatures * expansionFactor, outFeatures, drop: dropout, names: { drop1: 'dropout1', drop2: 'dropout2' }, generator });
   }
 }
 
-/** Mixes across channels (mix_channel mode): gate BEFORE the MLP. x [B, C, Np, D]. */
-export class PatchTSMixerChannelFeatureMixerBlock extends Module<[Tensor], Tensor> {
-  readonly norm: PatchTSMixerNormLayer;
-  readonly mlp: PatchTSMixerMLP;
-  readonly gatingBlock: PatchTSMixerGatedAttention | null;
+/** What every mixer block is built from: constructors, not the config (timm's blocks take `mlp_layer`, `norm_layer`). */
+export interface MixerBlockParts {
+  /** The norm over d_model of x [B, C, Np, D]. */
+  norm: () => TensorModule;
+  /** The MLP over `width` features, width → width. */
+  mlp: (width: number) => TensorModule;
+  /** Gated attention over `width` features, or null for none. */
+  gate: LayerFactory | null;
+}
 
-  constructor(c: PatchTSMixerConfig, generator?: Generator) {
-    super();
-    this.norm = new PatchTSMixerNormLayer(c);
-    this.mlp = new PatchTSMixerMLP(c.numInputChannels, c.numInputChannels, c, generator);
-    this.gatingBlock = c.gatedAttn ? new PatchTSMixerGatedAttention(c.numInputChannels, c.numInputChannels, generator) : null;
-  }
-
-  forward(x: Tensor): Tensor {
-    let h = this.norm.forward(x).permute([0, 3, 2, 1]); // (B, D, Np, C)
-    if (this.gatingBlock) h = this.gatingBlock.forward(h);
-    h = this.mlp.forward(h).permute([0, 3, 2, 1]); // (B, C, Np, D)
-    return h.add(x);
-  }
+/** The parts a config asks for: its norm, the expanding MLP with its dropout, gated attention when gatedAttn. */
+export function mixerBlockParts(c: PatchTSMixerConfig, generator?: Generator): MixerBlockParts {
+  return {
+    norm: () => new PatchTSMixerNormLayer(c.dModel, c.normMlp, c.normEps),
+    mlp: (w) => new PatchTSMixerMLP(w, w, c.expansionFactor, c.dropout, generator),
+    gate: c.gatedAttn ? (w) => new PatchTSMixerGatedAttention(w, w, generator) : null,
+  };
 }
 
 /**
@@ -186,26 +171,33 @@ export class PatchTSMixerAttention extends Module<[Tensor], Tensor> {
   }
 }
 
-/**
- * Mixes across patches: gate AFTER the MLP. With selfAttn, self-attention over
- * the patches of the normalised input is added to the MLP's output and the sum
- * normalised again (norm_attn) before the residual. x [B, C, Np, D].
- */
-export class PatchMixerBlock extends Module<[Tensor], Tensor> {
-  readonly norm: PatchTSMixerNormLayer;
-  readonly mlp: PatchTSMixerMLP;
-  readonly gatingBlock: PatchTSMixerGatedAttention | null;
-  readonly selfAttnLayer: PatchTSMixerAttention | null;
-  readonly normAttn: PatchTSMixerNormLayer | null;
+/** norm, MLP and optional gated attention over `width` features: the parts every mixer block has. */
+abstract class GatedMixerBlock extends Module<[Tensor], Tensor> {
+  readonly norm: TensorModule;
+  readonly mlp: TensorModule;
+  readonly gatingBlock: TensorModule | null;
 
-  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+  constructor(width: number, { norm, mlp, gate }: MixerBlockParts) {
     super();
-    const np = numPatches(c);
-    this.norm = new PatchTSMixerNormLayer(c);
-    this.mlp = new PatchTSMixerMLP(np, np, c, generator);
-    this.gatingBlock = c.gatedAttn ? new PatchTSMixerGatedAttention(np, np, generator) : null;
-    this.selfAttnLayer = c.selfAttn ? new PatchTSMixerAttention(c.dModel, c.selfAttnHeads, c.dropout, generator) : null;
-    this.normAttn = c.selfAttn ? new PatchTSMixerNormLayer(c) : null;
+    this.norm = norm();
+    this.mlp = mlp(width);
+    this.gatingBlock = gate?.(width) ?? null;
+  }
+}
+
+/**
+ * Mixes across patches: gate AFTER the MLP. With `attention` (self-attention
+ * over the patches of the normalised input), its output is added to the MLP's
+ * and the sum normalised again (norm_attn) before the residual. x [B, C, Np, D].
+ */
+export class PatchMixerBlock extends GatedMixerBlock {
+  readonly selfAttnLayer: TensorModule | null;
+  readonly normAttn: TensorModule | null;
+
+  constructor(numPatches: number, parts: MixerBlockParts, attention: (() => TensorModule) | null = null) {
+    super(numPatches, parts);
+    this.selfAttnLayer = attention?.() ?? null;
+    this.normAttn = attention ? parts.norm() : null;
   }
 
   forward(x: Tensor): Tensor {
@@ -222,19 +214,8 @@ export class PatchMixerBlock extends Module<[Tensor], Tensor> {
   }
 }
 
-/** Mixes across the hidden features: gate AFTER the MLP. x [B, C, Np, D]. */
-export class FeatureMixerBlock extends Module<[Tensor], Tensor> {
-  readonly norm: PatchTSMixerNormLayer;
-  readonly mlp: PatchTSMixerMLP;
-  readonly gatingBlock: PatchTSMixerGatedAttention | null;
-
-  constructor(c: PatchTSMixerConfig, generator?: Generator) {
-    super();
-    this.norm = new PatchTSMixerNormLayer(c);
-    this.mlp = new PatchTSMixerMLP(c.dModel, c.dModel, c, generator);
-    this.gatingBlock = c.gatedAttn ? new PatchTSMixerGatedAttention(c.dModel, c.dModel, generator) : null;
-  }
-
+/** Mixes across the hidden features: gate AFTER the MLP. x [B, C, Np, D]; built as `new FeatureMixerBlock(dModel, parts)`. */
+export class FeatureMixerBlock extends GatedMixerBlock {
   forward(x: Tensor): Tensor {
     let h = this.mlp.forward(this.norm.forward(x));
     if (this.gatingBlock) h = this.gatingBlock.forward(h);
@@ -242,17 +223,29 @@ export class FeatureMixerBlock extends Module<[Tensor], Tensor> {
   }
 }
 
-/** [channel mixer] → patch mixer → feature mixer. */
-export class PatchTSMixerLayer extends Module<[Tensor], Tensor> {
-  readonly patchMixer: PatchMixerBlock;
-  readonly featureMixer: FeatureMixerBlock;
-  readonly channelFeatureMixer: PatchTSMixerChannelFeatureMixerBlock | null;
+/** Mixes across channels (mix_channel mode): gate BEFORE the MLP. x [B, C, Np, D]; built as `new …(numChannels, parts)`. */
+export class PatchTSMixerChannelFeatureMixerBlock extends GatedMixerBlock {
+  forward(x: Tensor): Tensor {
+    let h = this.norm.forward(x).permute([0, 3, 2, 1]); // (B, D, Np, C)
+    if (this.gatingBlock) h = this.gatingBlock.forward(h);
+    h = this.mlp.forward(h).permute([0, 3, 2, 1]); // (B, C, Np, D)
+    return h.add(x);
+  }
+}
 
-  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+/** [channel mixer] → patch mixer → feature mixer, each built by its constructor in the reference's order. */
+export class PatchTSMixerLayer extends Module<[Tensor], Tensor> {
+  readonly patchMixer: TensorModule;
+  readonly featureMixer: TensorModule;
+  readonly channelFeatureMixer: TensorModule | null;
+
+  constructor({ patchMixer, featureMixer, channelMixer = null }: {
+    patchMixer: () => TensorModule; featureMixer: () => TensorModule; channelMixer?: (() => TensorModule) | null;
+  }) {
     super();
-    this.patchMixer = new PatchMixerBlock(c, generator);
-    this.featureMixer = new FeatureMixerBlock(c, generator);
-    this.channelFeatureMixer = c.mode === 'mix_channel' ? new PatchTSMixerChannelFeatureMixerBlock(c, generator) : null;
+    this.patchMixer = patchMixer();
+    this.featureMixer = featureMixer();
+    this.channelFeatureMixer = channelMixer?.() ?? null;
   }
 
   forward(x: Tensor): Tensor {
@@ -262,12 +255,13 @@ export class PatchTSMixerLayer extends Module<[Tensor], Tensor> {
   }
 }
 
+/** numLayers mixer layers in sequence, as `mixers.{i}`. */
 export class PatchTSMixerBlock extends Module<[Tensor], Tensor> {
-  readonly mixers: PatchTSMixerLayer[];
+  readonly mixers: TensorModule[];
 
-  constructor(c: PatchTSMixerConfig, generator?: Generator) {
+  constructor(numLayers: number, layer: () => TensorModule) {
     super();
-    this.mixers = Array.from({ length: c.numLayers }, () => new PatchTSMixerLayer(c, generator));
+    this.mixers = Array.from({ length: numLayers }, layer);
   }
 
   forward(x: Tensor): Tensor {
@@ -318,7 +312,14 @@ export class PatchTSMixerEncoder extends Module<[Tensor], Tensor> {
     super();
     this.patcher = new Linear(c.patchLength, c.dModel, { generator });
     this.positionalEncoder = c.usePositionalEncoding ? new PatchTSMixerPositionalEncoding(c, generator) : null;
-    this.mlpMixerEncoder = new PatchTSMixerBlock(c, generator);
+    // The config is read here, once: the blocks below it take constructors and widths.
+    const parts = mixerBlockParts(c, generator);
+    const attention = c.selfAttn ? () => new PatchTSMixerAttention(c.dModel, c.selfAttnHeads, c.dropout, generator) : null;
+    this.mlpMixerEncoder = new PatchTSMixerBlock(c.numLayers, () => new PatchTSMixerLayer({
+      patchMixer: () => new PatchMixerBlock(numPatches(c), parts, attention),
+      featureMixer: () => new FeatureMixerBlock(c.dModel, parts),
+      channelMixer: c.mode === 'mix_channel' ? () => new PatchTSMixerChannelFeatureMixerBlock(c.numInputChannels, parts) : null,
+    }));
   }
 
   forward(patches: Tensor): Tensor {

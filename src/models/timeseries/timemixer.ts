@@ -33,10 +33,9 @@
  */
 import { avgPool1d, maxPool1d } from '../../ops/conv.js';
 import { stack } from '../../ops/movement.js';
-import { GELU } from '../../nn/activation.js';
-import { Sequential } from '../../nn/containers.js';
 import { Dropout } from '../../nn/dropout.js';
 import { Linear } from '../../nn/linear.js';
+import { Mlp, type TensorModule } from '../../nn/mlp.js';
 import { Module } from '../../nn/module.js';
 import { LayerNorm } from '../../nn/norm.js';
 import type { Generator } from '../../tensor/random.js';
@@ -80,19 +79,22 @@ export function scaleLengths(c: Pick<TimeMixerConfig, 'seqLen' | 'downSamplingWi
   return Array.from({ length: c.downSamplingLayers + 1 }, (_, i) => Math.floor(c.seqLen / c.downSamplingWindow ** i));
 }
 
-/** Linear(a → b) → GELU → Linear(b → b): the reference's Sequential (state names 0.*, 2.*). */
-function timeMlp(a: number, b: number, generator?: Generator): Sequential {
-  return new Sequential(new Linear(a, b, { generator }), new GELU(), new Linear(b, b, { generator }));
+/** Linear(a → hidden) → GELU → Linear(hidden → b): nn's Mlp under the reference's Sequential names (0.*, 2.*). */
+function sequentialMlp(a: number, hidden: number, b: number, generator?: Generator): Mlp {
+  return new Mlp(a, { hiddenFeatures: hidden, outFeatures: b, names: { fc1: '0', act: '1', fc2: '2' }, generator });
 }
+
+/** Builds the MLP over time from a scale of length `from` to one of length `to`. */
+export type TimeMlpFactory = (from: number, to: number) => TensorModule;
 
 /** Seasons, fine → coarse: s_{i+1} ← s_{i+1} + MLP_i(s_i). Inputs and outputs [N, D, T_i]. */
 export class MultiScaleSeasonMixing extends Module<[Tensor[]], Tensor[]> {
-  readonly downSamplingLayers: Sequential[];
+  readonly downSamplingLayers: TensorModule[];
 
-  constructor(c: TimeMixerConfig, generator?: Generator) {
+  /** `lengths`: T_0 > T_1 > … of the scales. */
+  constructor(lengths: readonly number[], timeMlp: TimeMlpFactory) {
     super();
-    const len = scaleLengths(c);
-    this.downSamplingLayers = Array.from({ length: c.downSamplingLayers }, (_, i) => timeMlp(len[i], len[i + 1], generator));
+    this.downSamplingLayers = lengths.slice(1).map((t, i) => timeMlp(lengths[i], t));
   }
 
   /** seasons [N, D, T_i] → mixed seasons [N, T_i, D]. */
@@ -110,13 +112,12 @@ export class MultiScaleSeasonMixing extends Module<[Tensor[]], Tensor[]> {
 /** Trends, coarse → fine: t_i ← t_i + MLP(t_{i+1}). Inputs [N, D, T_i], outputs [N, T_i, D]. */
 export class MultiScaleTrendMixing extends Module<[Tensor[]], Tensor[]> {
   /** Ordered coarsest first, as the reference builds them (reversed(range(M))). */
-  readonly upSamplingLayers: Sequential[];
+  readonly upSamplingLayers: TensorModule[];
 
-  constructor(c: TimeMixerConfig, generator?: Generator) {
+  constructor(lengths: readonly number[], timeMlp: TimeMlpFactory) {
     super();
-    const len = scaleLengths(c);
     this.upSamplingLayers = [];
-    for (let i = c.downSamplingLayers - 1; i >= 0; i--) this.upSamplingLayers.push(timeMlp(len[i + 1], len[i], generator));
+    for (let i = lengths.length - 2; i >= 0; i--) this.upSamplingLayers.push(timeMlp(lengths[i + 1], lengths[i]));
   }
 
   forward(trends: Tensor[]): Tensor[] {
@@ -131,6 +132,35 @@ export class MultiScaleTrendMixing extends Module<[Tensor[]], Tensor[]> {
   }
 }
 
+/** What a past-decomposable-mixing block is built from: constructors and numbers, not the config. */
+export interface PdmParts {
+  movingAvg: number;
+  dropout: number;
+  /** The MLP over d_model (D → d_ff → D): the cross layer and the output cross layer. */
+  featureMlp: () => TensorModule;
+  /** The MLP over time between two scales. */
+  timeMlp: TimeMlpFactory;
+  /**
+   * Mix each decomposed part over d_model before the scale mixing and add no
+   * residual after it: the reference without channel independence (see the file header).
+   */
+  crossMixing: boolean;
+  generator?: Generator;
+}
+
+/** The parts a TimeMixer config asks for. */
+export function pdmParts(c: TimeMixerConfig, generator?: Generator): PdmParts {
+  if (c.decompMethod !== 'moving_avg') throw new Error(`timemixer: decompMethod '${c.decompMethod as string}' is not supported (only 'moving_avg')`);
+  return {
+    movingAvg: c.movingAvg,
+    dropout: c.dropout,
+    featureMlp: () => sequentialMlp(c.dModel, c.dFf, c.dModel, generator),
+    timeMlp: (from, to) => sequentialMlp(from, to, to, generator),
+    crossMixing: !c.channelIndependence,
+    generator,
+  };
+}
+
 /** Past-Decomposable-Mixing block over the list of scales [N, T_i, D]. */
 export class PastDecomposableMixing extends Module<[Tensor[]], Tensor[]> {
   /** Unused by the reference's forward; kept for its state dict. */
@@ -138,23 +168,21 @@ export class PastDecomposableMixing extends Module<[Tensor[]], Tensor[]> {
   readonly dropout: Dropout;
   // Reference spelling (no parameters, so the name only shows in toString()).
   readonly decompsition: SeriesDecomp;
-  readonly crossLayer: Sequential | null;
+  readonly crossLayer: TensorModule | null;
   readonly mixingMultiScaleSeason: MultiScaleSeasonMixing;
   readonly mixingMultiScaleTrend: MultiScaleTrendMixing;
-  readonly outCrossLayer: Sequential;
-  readonly channelIndependence: number;
+  readonly outCrossLayer: TensorModule;
 
-  constructor(c: TimeMixerConfig, generator?: Generator) {
+  /** `lengths`: T_i of the scales, finest first. */
+  constructor(dModel: number, lengths: readonly number[], { movingAvg, dropout, featureMlp, timeMlp, crossMixing, generator }: PdmParts) {
     super();
-    this.layerNorm = new LayerNorm(c.dModel);
-    this.dropout = new Dropout(c.dropout, { generator });
-    if (c.decompMethod !== 'moving_avg') throw new Error(`timemixer: decompMethod '${c.decompMethod as string}' is not supported (only 'moving_avg')`);
-    this.decompsition = new SeriesDecomp(c.movingAvg);
-    this.channelIndependence = c.channelIndependence;
-    this.crossLayer = c.channelIndependence === 0 ? timeMlpD(c.dModel, c.dFf, generator) : null;
-    this.mixingMultiScaleSeason = new MultiScaleSeasonMixing(c, generator);
-    this.mixingMultiScaleTrend = new MultiScaleTrendMixing(c, generator);
-    this.outCrossLayer = timeMlpD(c.dModel, c.dFf, generator);
+    this.layerNorm = new LayerNorm(dModel);
+    this.dropout = new Dropout(dropout, { generator });
+    this.decompsition = new SeriesDecomp(movingAvg);
+    this.crossLayer = crossMixing ? featureMlp() : null;
+    this.mixingMultiScaleSeason = new MultiScaleSeasonMixing(lengths, timeMlp);
+    this.mixingMultiScaleTrend = new MultiScaleTrendMixing(lengths, timeMlp);
+    this.outCrossLayer = featureMlp();
   }
 
   forward(xs: Tensor[]): Tensor[] {
@@ -173,16 +201,11 @@ export class PastDecomposableMixing extends Module<[Tensor[]], Tensor[]> {
     const mixedTrends = this.mixingMultiScaleTrend.forward(trends);
     return xs.map((x, i) => {
       let out = mixedSeasons[i].add(mixedTrends[i]);
-      // Reference quirk: no residual (and no out_cross_layer) without channel independence.
-      if (this.channelIndependence) out = x.add(this.outCrossLayer.forward(out));
+      // Reference quirk: with cross mixing (no channel independence) no residual and no out_cross_layer.
+      if (!this.crossLayer) out = x.add(this.outCrossLayer.forward(out));
       return out.narrow(1, 0, x.shape[1]);
     });
   }
-}
-
-/** Linear(D → d_ff) → GELU → Linear(d_ff → D) over the feature axis. */
-function timeMlpD(dModel: number, dFf: number, generator?: Generator): Sequential {
-  return new Sequential(new Linear(dModel, dFf, { generator }), new GELU(), new Linear(dFf, dModel, { generator }));
 }
 
 /**
@@ -218,7 +241,8 @@ export class TimeMixer extends Module<[Tensor, (Tensor | null)?, (Tensor | null)
     if (smallest < 1) throw new Error(`timemixer: seqLen ${c.seqLen} is too short for ${c.downSamplingLayers} down-samplings by ${c.downSamplingWindow}`);
     if (c.channelIndependence && c.cOut !== c.encIn) throw new Error(`timemixer: with channel independence cOut (${c.cOut}) must equal encIn (${c.encIn})`);
     const len = scaleLengths(c);
-    this.pdmBlocks = Array.from({ length: c.eLayers }, () => new PastDecomposableMixing(c, generator));
+    const parts = pdmParts(c, generator);
+    this.pdmBlocks = Array.from({ length: c.eLayers }, () => new PastDecomposableMixing(c.dModel, len, parts));
     this.preprocess = new SeriesDecomp(c.movingAvg);
     this.encEmbedding = new DataEmbeddingWoPos(c.channelIndependence ? 1 : c.encIn, c.dModel, FREQ_FEATURES[c.freq], c.dropout, generator);
     this.normalizeLayers = len.map(() => new RevIN(c.encIn, { affine: true, denormWeightEps: true, nonNorm: c.useNorm === 0 }));
@@ -270,47 +294,44 @@ export class TimeMixer extends Module<[Tensor, (Tensor | null)?, (Tensor | null)
       if (!yMark || yMark.ndim !== 3 || yMark.shape[1] !== c.predLen) {
         throw new Error(`timemixer: useFutureTemporalFeature needs the horizon's marks [B, ${c.predLen}, ${f}], got ${yMark ? shapeStr(yMark.shape) : 'none'}`);
       }
-      futureMarks = this.encEmbedding.embedMarks(c.channelIndependence ? this.expandMarks(yMark, n) : yMark);
+      // Added to the channel-independent forecasts only (the reference embeds them without it too, unused).
+      if (c.channelIndependence) futureMarks = this.encEmbedding.embedMarks(this.expandMarks(yMark, n));
     }
 
     const scales = this.multiScale(x, xMark);
     const stats: RevINStats[] = [];
-    const inputs: Tensor[] = [];
-    const marks: (Tensor | null)[] = [];
+    const rows: Tensor[] = [];
+    const trends: Tensor[] = [];
     scales.xs.forEach((xi, i) => {
       const { y, stats: s } = this.normalizeLayers[i].normalize(xi); // (B, T_i, N)
       stats.push(s);
-      const t = xi.shape[1];
-      inputs.push(c.channelIndependence ? y.transpose(1, 2).reshape([b * n, t, 1]) : y);
-      const mk = scales.marks[i];
-      marks.push(mk && c.channelIndependence ? this.expandMarks(mk, n) : mk);
+      if (c.channelIndependence) {
+        rows.push(y.transpose(1, 2).reshape([b * n, xi.shape[1], 1])); // (B·N, T_i, 1)
+      } else {
+        // The embedding sees the seasonal part; the trend goes to the output residual.
+        const { seasonal, trend } = this.preprocess.forward(y);
+        rows.push(seasonal);
+        trends.push(trend);
+      }
     });
-
-    // Without channel independence the embedding sees the seasonal part and the trend goes to the output residual.
-    const residuals: Tensor[] = [];
-    const embedIn = c.channelIndependence
-      ? inputs
-      : inputs.map((xi) => {
-          const { seasonal, trend } = this.preprocess.forward(xi);
-          residuals.push(trend);
-          return seasonal;
-        });
-    let enc = embedIn.map((xi, i) => this.encEmbedding.forward(xi, marks[i])); // (B·N | B, T_i, D)
+    let enc = rows.map((r, i) => this.encEmbedding.forward(r, this.rowMarks(scales.marks[i], n))); // (B·N | B, T_i, D)
     for (const block of this.pdmBlocks) enc = block.forward(enc);
 
     const outs = enc.map((e, i) => {
       let dec = this.predictLayers[i].forward(e.transpose(1, 2)).transpose(1, 2); // (·, H, D)
-      if (c.channelIndependence) {
-        if (futureMarks) dec = dec.add(futureMarks);
-        dec = this.projectionLayer.forward(dec); // (B·N, H, 1)
-        return dec.reshape([b, c.cOut, c.predLen]).transpose(1, 2); // (B, H, N)
-      }
-      dec = this.projectionLayer.forward(dec); // (B, H, c_out)
-      const res = this.regressionLayers![i].forward(this.outResLayers![i].forward(residuals[i].transpose(1, 2))).transpose(1, 2);
+      if (futureMarks) dec = dec.add(futureMarks);
+      dec = this.projectionLayer.forward(dec); // (B·N, H, 1) | (B, H, c_out)
+      if (c.channelIndependence) return dec.reshape([b, c.cOut, c.predLen]).transpose(1, 2); // (B, H, N)
+      const res = this.regressionLayers![i].forward(this.outResLayers![i].forward(trends[i].transpose(1, 2))).transpose(1, 2);
       return dec.add(res);
     });
     const summed = outs.length === 1 ? outs[0] : stack(outs, -1).sum(-1); // (B, H, N)
     return this.normalizeLayers[0].denormalize(summed, stats[0]);
+  }
+
+  /** Marks [B, T, F] for the embedding's rows: repeated per channel with channel independence (see expandMarks). */
+  private rowMarks(marks: Tensor | null, n: number): Tensor | null {
+    return marks && this.config.channelIndependence ? this.expandMarks(marks, n) : marks;
   }
 }
 

@@ -33,8 +33,9 @@
 import { noGrad } from '../../autograd/mode.js';
 import { xavierUniform_ } from '../../nn/init.js';
 import { Dropout } from '../../nn/dropout.js';
-import { reluMlp } from '../../nn/functional.js';
+import { GELU, ReLU } from '../../nn/activation.js';
 import { Linear } from '../../nn/linear.js';
+import { Mlp, type ActFactory, type TensorModule } from '../../nn/mlp.js';
 import { Module } from '../../nn/module.js';
 import { LayerNorm } from '../../nn/norm.js';
 import { Buffer, emptyParameter, type Parameter } from '../../nn/parameter.js';
@@ -63,7 +64,7 @@ export type TSMixerConfig = {
 };
 
 /** A Keras Dense layer: a Linear with Glorot-uniform weight and zero bias. */
-function kerasDense(inFeatures: number, outFeatures: number, generator?: Generator): Linear {
+function kerasDense(inFeatures: number, outFeatures: number, { generator }: { generator?: Generator }): Linear {
   const d = new Linear(inFeatures, outFeatures, { generator });
   xavierUniform_(d.weight, { generator });
   d.bias!.data.fill(0);
@@ -121,48 +122,49 @@ export class TimeFeatureBatchNorm extends Module<[Tensor], Tensor> {
   }
 }
 
-function timeFeatureNorm(type: 'B' | 'L', seqLen: number, channels: number): Module<[Tensor], Tensor> {
+function timeFeatureNorm(type: 'B' | 'L', seqLen: number, channels: number): TensorModule {
   if (type === 'B') return new TimeFeatureBatchNorm(seqLen, channels);
   if (type === 'L') return new LayerNorm([seqLen, channels], { eps: 1e-3 });
   throw new Error(`tsmixer: normType must be 'B' or 'L', got '${type as string}'`);
 }
 
-/** One residual block: time mixing, then feature mixing. x [B, L, C] → [B, L, C]. */
-export class TSMixerBlock extends Module<[Tensor], Tensor> {
-  readonly temporalNorm: Module<[Tensor], Tensor>;
-  readonly temporalLinear: Linear;
-  readonly featureNorm: Module<[Tensor], Tensor>;
-  readonly fc1: Linear;
-  readonly fc2: Linear;
-  readonly drop: Dropout;
-  readonly act: (x: Tensor) => Tensor;
-  readonly activation: 'relu' | 'gelu';
+/** Keras activations by name (Keras 'gelu' is the exact erf form by default). */
+const ACTIVATIONS: Record<TSMixerConfig['activation'], ActFactory> = { relu: () => new ReLU(), gelu: () => new GELU() };
 
-  constructor(c: TSMixerConfig, generator?: Generator) {
+/**
+ * One residual block: time mixing, then feature mixing. x [B, L, C] → [B, L, C].
+ * The norms are built by `norm` over the [L, C] slab; the feature MLP is nn's
+ * Mlp (which runs the ReLU form as one fused op), its fields listed as the
+ * block's own so the names stay `fc1`, `fc2`.
+ */
+export class TSMixerBlock extends Module<[Tensor], Tensor> {
+  readonly temporalNorm: TensorModule;
+  readonly temporalLinear: Linear;
+  readonly featureNorm: TensorModule;
+  readonly mlp: Mlp;
+  readonly drop: Dropout;
+
+  constructor(seqLen: number, numChannels: number, ffDim: number, { norm, actLayer, dropout, generator }: {
+    norm: () => TensorModule; actLayer: ActFactory; dropout: number; generator?: Generator;
+  }) {
     super();
-    this.temporalNorm = timeFeatureNorm(c.normType, c.seqLen, c.numChannels);
-    this.temporalLinear = kerasDense(c.seqLen, c.seqLen, generator);
-    this.featureNorm = timeFeatureNorm(c.normType, c.seqLen, c.numChannels);
-    this.fc1 = kerasDense(c.numChannels, c.ffDim, generator);
-    this.fc2 = kerasDense(c.ffDim, c.numChannels, generator);
-    this.drop = new Dropout(c.dropout, { generator });
-    if (c.activation !== 'relu' && c.activation !== 'gelu') throw new Error(`tsmixer: activation must be 'relu' or 'gelu', got '${c.activation as string}'`);
-    // Keras 'gelu' is the exact (erf) form by default.
-    this.act = c.activation === 'relu' ? (x) => x.relu() : (x) => x.gelu();
-    this.activation = c.activation;
+    this.temporalNorm = norm();
+    this.temporalLinear = kerasDense(seqLen, seqLen, { generator });
+    this.featureNorm = norm();
+    // Dense_C→ff, act, Dropout, Dense_ff→C, Dropout: each Dense initialised as it is built, as Keras does.
+    this.mlp = new Mlp(numChannels, { hiddenFeatures: ffDim, actLayer, drop: dropout, fcLayer: kerasDense, generator });
+    this.drop = new Dropout(dropout, { generator });
+  }
+
+  override namedFields(): [string, unknown][] {
+    return super.namedFields().flatMap(([n, v]) => (v === this.mlp ? this.mlp.namedFields() : [[n, v]]));
   }
 
   forward(x: Tensor): Tensor {
     let y = this.temporalNorm.forward(x).transpose(1, 2); // (B, C, L)
-    y = this.act(this.temporalLinear.forward(y)).transpose(1, 2); // (B, L, C)
+    y = this.mlp.act.forward(this.temporalLinear.forward(y)).transpose(1, 2); // (B, L, C)
     const res = x.add(this.drop.forward(y));
-    y = this.featureNorm.forward(res); // (B, L, C)
-    // Dense_C→ff, act, Dropout, Dense_ff→C: with ReLU as one fused op
-    // (nn/functional reluMlp), drawing the same mask from the same generator.
-    y = this.activation === 'relu'
-      ? reluMlp(y, this.fc1.weight, this.fc1.bias, this.fc2.weight, this.fc2.bias, { p: this.drop.p, training: this.training, generator: this.drop.generator })
-      : this.fc2.forward(this.drop.forward(this.act(this.fc1.forward(y)))); // (B, L, ff) inside
-    y = this.drop.forward(y); // (B, L, C)
+    y = this.mlp.forward(this.featureNorm.forward(res)); // (B, L, C), (B, L, ff) inside
     return y.add(res);
   }
 }
@@ -185,8 +187,11 @@ export class TSMixer extends Module<[Tensor], Tensor> {
       if (!Number.isInteger(c[k]) || c[k] < (k === 'nBlock' ? 0 : 1)) throw new Error(`tsmixer: ${k} must be a positive integer, got ${c[k]}`);
     }
     this.revNorm = c.revIn ? new RevIN(c.numChannels) : null;
-    this.blocks = Array.from({ length: c.nBlock }, () => new TSMixerBlock(c, generator));
-    this.head = kerasDense(c.seqLen, c.predLen, generator);
+    const actLayer = ACTIVATIONS[c.activation];
+    if (!actLayer) throw new Error(`tsmixer: activation must be 'relu' or 'gelu', got '${c.activation as string}'`);
+    const norm = () => timeFeatureNorm(c.normType, c.seqLen, c.numChannels);
+    this.blocks = Array.from({ length: c.nBlock }, () => new TSMixerBlock(c.seqLen, c.numChannels, c.ffDim, { norm, actLayer, dropout: c.dropout, generator }));
+    this.head = kerasDense(c.seqLen, c.predLen, { generator });
   }
 
   forward(x: Tensor): Tensor {

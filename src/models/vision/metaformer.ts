@@ -24,7 +24,7 @@ import { Parameter } from '../../nn/parameter.js';
 import { full } from '../../tensor/creation.js';
 import type { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { LayerFactory, TensorModule } from './layers.js';
+import type { LayerFactory, TensorModule } from '../../nn/mlp.js';
 
 export interface MetaFormerBlockOptions {
   /** Token mixer over the normalised input; null: no token-mixing branch (gMLP). */

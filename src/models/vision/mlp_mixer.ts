@@ -25,16 +25,17 @@
  * constructor arguments of `MlpMixer`, not config fields.
  */
 import { Dropout } from '../../nn/dropout.js';
-import { constant_, normal_, ones_, xavierUniform_, zeros_ } from '../../nn/init.js';
+import { constant_, lecunNormal_, normal_, ones_, xavierUniform_, zeros_ } from '../../nn/init.js';
 import { Conv2d } from '../../nn/conv.js';
 import { Identity, Linear } from '../../nn/linear.js';
+import { Mlp, type LayerFactory, type TensorModule } from '../../nn/mlp.js';
 import { Module, type AnyModule } from '../../nn/module.js';
 import { BatchNorm2d } from '../../nn/batchnorm.js';
 import { GroupNorm, LayerNorm } from '../../nn/norm.js';
 import type { Generator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { register } from '../registry.js';
-import { lecunNormal_, Mlp, PatchEmbed, TokenMlp, type LayerFactory, type TensorModule } from './layers.js';
+import { PatchEmbed, TokenMlp } from './layers.js';
 import { MetaFormerBlock } from './metaformer.js';
 
 /** LayerNorm with eps 1e-6, timm's `partial(nn.LayerNorm, eps=1e-6)` for Mixer and gMLP. */

@@ -31,16 +31,15 @@
  */
 import { AvgPool2d } from '../../nn/pooling.js';
 import { Conv2d } from '../../nn/conv.js';
-import { Dropout } from '../../nn/dropout.js';
-import { zeros_ } from '../../nn/init.js';
+import { truncNormalFast_, zeros_ } from '../../nn/init.js';
 import { Identity, Linear } from '../../nn/linear.js';
+import { Mlp, type MlpOptions, type TensorModule } from '../../nn/mlp.js';
 import { Module } from '../../nn/module.js';
 import { GroupNorm } from '../../nn/norm.js';
 import type { Generator } from '../../tensor/random.js';
 import { shapeStr } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { register } from '../registry.js';
-import { gelu, truncNormalFast_, type ActFactory, type TensorModule } from './layers.js';
 import { MetaFormerBlock } from './metaformer.js';
 
 /** Image or feature map → a coarser feature map by a (possibly overlapping) strided convolution: [B, Cin, H, W] → [B, Cout, H', W']. */
@@ -74,30 +73,18 @@ export class Pooling extends Module<[Tensor], Tensor> {
   }
 }
 
-/** The channel MLP on feature maps: 1×1 conv → act → dropout → 1×1 conv → dropout. x [B, C, H, W] → [B, out, H, W]. */
-export class ConvMlp extends Module<[Tensor], Tensor> {
-  readonly fc1: Conv2d;
-  readonly act: TensorModule;
-  readonly fc2: Conv2d;
-  readonly drop: Dropout;
-
-  constructor(inFeatures: number, { hiddenFeatures = inFeatures, outFeatures = inFeatures, actLayer = gelu, drop = 0, generator }: {
-    hiddenFeatures?: number; outFeatures?: number; actLayer?: ActFactory; drop?: number; generator?: Generator;
-  } = {}) {
-    super();
-    this.fc1 = new Conv2d(inFeatures, hiddenFeatures, 1, { generator });
-    this.act = actLayer();
-    this.fc2 = new Conv2d(hiddenFeatures, outFeatures, 1, { generator });
-    this.drop = new Dropout(drop, { generator });
+/**
+ * The channel MLP on feature maps (the reference's Mlp of 1×1 convolutions):
+ * nn's Mlp in its conv form, re-initialised as the reference does once both
+ * layers exist. x [B, C, H, W] → [B, out, H, W].
+ */
+export class ConvMlp extends Mlp {
+  constructor(inFeatures: number, opts: Pick<MlpOptions, 'hiddenFeatures' | 'outFeatures' | 'actLayer' | 'drop' | 'generator'> = {}) {
+    super(inFeatures, { ...opts, conv: true });
     for (const fc of [this.fc1, this.fc2]) {
-      truncNormalFast_(fc.weight, { std: 0.02, generator });
+      truncNormalFast_(fc.weight, { std: 0.02, generator: opts.generator });
       if (fc.bias) zeros_(fc.bias);
     }
-  }
-
-  forward(x: Tensor): Tensor {
-    const h = this.drop.forward(this.act.forward(this.fc1.forward(x))); // (B, hidden, H, W)
-    return this.drop.forward(this.fc2.forward(h)); //                       (B, out, H, W)
   }
 }
 

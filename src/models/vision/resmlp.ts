@@ -24,9 +24,10 @@
  * four blocks there is no depth to stabilise, and 1e-4 only slows learning.
  */
 import { Linear } from '../../nn/linear.js';
+import { Mlp, type LayerFactory } from '../../nn/mlp.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { register } from '../registry.js';
-import { Affine, Mlp, type LayerFactory } from './layers.js';
+import { Affine } from './layers.js';
 import { MetaFormerBlock } from './metaformer.js';
 import { imageInputs, MIXER_DEFAULTS, MlpMixer, type BlockLayer, type BlockLayerOptions, type MlpMixerConfig } from './mlp_mixer.js';
 

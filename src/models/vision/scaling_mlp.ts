@@ -22,28 +22,22 @@
  * `layernorms.0.weight`.
  */
 import { BatchNorm1d } from '../../nn/batchnorm.js';
-import { Sequential } from '../../nn/containers.js';
-import { GELU } from '../../nn/activation.js';
 import { Identity, Linear } from '../../nn/linear.js';
+import { Mlp, type TensorModule } from '../../nn/mlp.js';
 import { Module } from '../../nn/module.js';
 import { LayerNorm } from '../../nn/norm.js';
 import type { Generator } from '../../tensor/random.js';
 import { shapeStr } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { register } from '../registry.js';
-import type { TensorModule } from './layers.js';
 
-/** One inverted bottleneck: thin → wide → GELU → thin, as `block.0`, `block.1`, `block.2`. x [B, thin] → [B, thin]. */
-export class BottleneckBlock extends Module<[Tensor], Tensor> {
-  readonly block: Sequential;
-
+/**
+ * One inverted bottleneck: thin → wide → GELU → thin, nn's Mlp under the
+ * reference's Sequential names `block.0`, `block.1`, `block.2`. x [B, thin] → [B, thin].
+ */
+export class BottleneckBlock extends Mlp {
   constructor(readonly thin: number, readonly wide: number, generator?: Generator) {
-    super();
-    this.block = new Sequential(new Linear(thin, wide, { generator }), new GELU(), new Linear(wide, thin, { generator }));
-  }
-
-  forward(x: Tensor): Tensor {
-    return this.block.forward(x); // (B, thin)
+    super(thin, { hiddenFeatures: wide, names: { fc1: 'block.0', act: 'block.1', fc2: 'block.2' }, generator });
   }
 }
 
