@@ -186,7 +186,7 @@ export async function runForecast(o: ForecastOptions): Promise<ForecastResult> {
     `data: ${data.name} (${data.columns.length} channels, ${data.length} rows): ${data.train.length} train / ${data.val.length} val / ${data.test.length} test windows of ${seqLen} → ${predLen} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
   );
 
-  const model = entry.create(config, new Generator(seed)) as unknown as AnyModule;
+  const model = entry.create(config, new Generator(seed));
   const params = model.parameters();
   const nParams = params.reduce((s, p) => s + p.size, 0);
   const optimizer = makeOptimizer(r, params);
@@ -267,7 +267,7 @@ export function evalForecastRun(runDir: string, run: Record<string, unknown>, we
     data: file ?? String(run.data), split: file && bench ? bench.split : undefined, seqLen: Number(run.seqLen), predLen: Number(run.predLen),
     timeFeatures: freqKey ? (config[freqKey] as TimeFreq) : null,
   });
-  const model = entry.create(config) as unknown as AnyModule;
+  const model = entry.create(config);
   loadWeights(model, weights ?? join(runDir, 'best.safetensors'));
   const batch = Math.max(Number((run.recipe as ForecastRecipe | undefined)?.batchSize ?? 32), 256);
   const m = testMetrics(model, data.test, forwardFor(model, Boolean(freqKey)), data.test.length, batch);

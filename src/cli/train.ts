@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataLoader, loadFashionMnist, loadMnist, TensorDataset, type ImageDataset } from '../data/index.js';
 import * as models from '../models/index.js';
-import type { AnyModule } from '../nn/module.js';
 import { crossEntropy } from '../ops/loss.js';
 import { AdamW, Adam, SGD, OneCycleLR, WarmupCosineLR, type LRScheduler, type Optimizer } from '../optim/index.js';
 import { getBackend } from '../backend/index.js';
@@ -146,7 +145,7 @@ export const trainCommand: Command = {
     const test = new TensorDataset({ x: adaptInput(testSet.tensors.x, entry, config), y: testSet.tensors.y });
     if (!quiet) console.error(`data: ${dataName} ${trainSet.length} train / ${valSet?.length ?? 0} val / ${test.length} test (${((performance.now() - t0) / 1000).toFixed(1)}s)`);
 
-    const model = entry.create(config, new Generator(seed)) as unknown as AnyModule;
+    const model = entry.create(config, new Generator(seed));
     const params = model.parameters();
     const optimizer = makeOptimizer(optName, params, lr, wd);
     const train = new DataLoader(trainSet, { batchSize, shuffle: true, seed: seed + 1 });
@@ -218,7 +217,7 @@ export const evalCommand: Command = {
     }
     const entry = models.get(modelName);
     const config = models.resolveConfig(modelName, cfg);
-    const model = entry.create(config) as unknown as AnyModule;
+    const model = entry.create(config);
     loadWeights(model, weights);
     const testSet = loadData(dataName, 'test');
     const test = new TensorDataset({ x: adaptInput(testSet.tensors.x, entry, config), y: testSet.tensors.y });

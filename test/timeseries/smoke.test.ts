@@ -1,54 +1,10 @@
-/** Every registered forecasting model builds, runs forward with the right shape and backward; the forecast task runs end to end. */
+/** The forecast task runs end to end. */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { Generator, rand, randn } from '../../src/index.js';
-import * as models from '../../src/models/index.js';
-import type { AnyModule } from '../../src/nn/module.js';
 import { main } from '../../src/cli/commands.js';
 import { parseForecastArgs, runForecast } from '../../src/cli/forecast.js';
-
-const SMALL: Record<string, Record<string, unknown>> = {
-  tsmixer: { seqLen: 24, predLen: 6, numChannels: 3, ffDim: 8, nBlock: 2 },
-  tsmixer_rev_in: { seqLen: 24, predLen: 6, numChannels: 3, ffDim: 8, nBlock: 2 },
-  patchtsmixer: { contextLength: 24, predictionLength: 6, numInputChannels: 3, dModel: 8, mode: 'mix_channel' },
-  timemixer: { seqLen: 24, predLen: 6, encIn: 3, cOut: 3, dModel: 8, dFf: 8, downSamplingLayers: 2, movingAvg: 5 },
-};
-
-describe('registered forecasting models', () => {
-  const names = models.list().filter((e) => ['tsmixer', 'patchtsmixer', 'timemixer'].includes(e.family)).map((e) => e.name);
-
-  it('are all registered', () => {
-    expect(names.sort()).toEqual(['patchtsmixer', 'timemixer', 'tsmixer', 'tsmixer_rev_in']);
-  });
-
-  for (const name of ['tsmixer', 'tsmixer_rev_in', 'patchtsmixer', 'timemixer']) {
-    it(`${name}: forward [2, 24, 3] → [2, 6, 3], finite, backward reaches the parameters`, () => {
-      const entry = models.get(name);
-      const cfg = models.resolveConfig(name, SMALL[name]);
-      const m = entry.create(cfg, new Generator(0)) as unknown as AnyModule;
-      const inputs = entry.inputs(cfg).map((i) => (i.name.includes('mark') ? rand([2, ...i.shape]).sub(0.5) : randn([2, ...i.shape])));
-      const out = m.forward(...inputs) as ReturnType<typeof randn>;
-      expect(out.shape).toEqual([2, 6, 3]);
-      expect(Array.from(out.data).every(Number.isFinite)).toBe(true);
-      out.square().mean().backward();
-      const named = m.namedParameters().filter(([, p]) => p.requiresGrad);
-      // TimeMixer's PDM LayerNorm is unused by the reference's forward (kept for its state dict).
-      const unused = named.filter(([n, p]) => !p.grad && !/layer_norm/.test(n)).map(([n]) => n);
-      expect(unused).toEqual([]);
-    });
-  }
-
-  it('bad shapes and unsupported options fail with the model and shape named', () => {
-    const ts = models.create('tsmixer', SMALL.tsmixer) as unknown as AnyModule;
-    expect(() => ts.forward(randn([2, 20, 3]))).toThrow(/tsmixer: expected input \[B, 24, 3\], got \[2, 20, 3\]/);
-    expect(() => models.create('patchtsmixer', { ...SMALL.patchtsmixer, selfAttn: true, selfAttnHeads: 3 })).toThrow(/selfAttnHeads must be a positive integer dividing dModel 8, got 3/);
-    expect(() => models.create('timemixer', { ...SMALL.timemixer, downSamplingMethod: 'conv' })).toThrow(/downSamplingMethod 'conv' is not supported/);
-    const tm = models.create('timemixer', SMALL.timemixer) as unknown as AnyModule;
-    expect(() => tm.forward(randn([2, 24, 3]), randn([2, 24, 5]))).toThrow(/expected marks \[2, 24, 4\] for freq 'h', got \[2, 24, 5\]/);
-  });
-});
 
 describe('forecast task', () => {
   function csv(n: number): string {
