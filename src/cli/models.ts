@@ -4,17 +4,11 @@ import type { Tensor } from '../tensor/tensor.js';
 import { countFlops } from '../tools/flops.js';
 import * as models from '../models/index.js';
 import { withoutInit } from '../nn/init.js';
+import { formatCount } from '../train/progress.js';
 import type { Command } from './command.js';
 import { collectSets, modelConfig, parse } from './args.js';
 
 const countParams = (m: models.RegisteredModel): number => m.parameters().reduce((n, p) => n + p.size, 0);
-
-export function formatCount(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
-  return String(n);
-}
 
 /** A batch of one random example per input of a registered model. */
 export function exampleInputs(entry: models.ModelEntry, config: models.ModelConfig, batch = 1) {

@@ -7,7 +7,7 @@ import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Command } from './command.js';
 import { collectSets, modelConfig, parse } from './args.js';
-import { loadWeights } from './args.js';
+import { loadWeights } from '../train/checkpoint.js';
 
 export const runCommand: Command = {
   summary: 'run a model on inputs from a safetensors file and write its outputs',
