@@ -88,6 +88,16 @@ export interface ForecastResult {
   runDir: string;
 }
 
+/** Options that override the family's recipe, one for one. */
+const RECIPE_OPTIONS = [
+  'epochs', 'batchSize', 'lr', 'optimizer', 'weightDecay', 'adamEps', 'schedule', 'pctStart', 'gradClip', 'patience', 'dropLastTrain', 'dropLastTest',
+] as const;
+
+/** The keys of `o` among `keys` that are set (spread over defaults, undefined would erase them). */
+function definedOf<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<T, K>>;
+}
+
 const DEFAULTS = { predLen: 96, seed: 0, plotWindows: 4 } as const satisfies Partial<ForecastOptions>;
 
 /** Registered forecasters, by family (in registration order). */
@@ -145,22 +155,8 @@ function panelCollector(data: ForecastData, k: number): { panels: ForecastPanel[
 async function run(o: ForecastOptions): Promise<ForecastResult> {
   const log = o.log ?? ((s: string) => console.log(s));
   const { entry, fam } = forecaster(o.model);
-  const r: ForecastRecipe = { ...fam.recipe };
-  const over = <K extends keyof ForecastRecipe>(k: K, v: ForecastRecipe[K] | undefined): void => {
-    if (v !== undefined) r[k] = v;
-  };
-  over('epochs', o.epochs);
-  over('batchSize', o.batchSize);
-  over('lr', o.lr);
-  over('optimizer', o.optimizer);
-  over('weightDecay', o.weightDecay);
-  over('adamEps', o.adamEps);
-  over('schedule', o.schedule);
-  over('pctStart', o.pctStart);
-  over('gradClip', o.gradClip);
-  over('patience', o.patience);
-  over('dropLastTrain', o.dropLastTrain);
-  over('dropLastTest', o.dropLastTest);
+  // The spread is type-checked: each option must fit the recipe field it overrides.
+  const r: ForecastRecipe = { ...fam.recipe, ...definedOf(o, RECIPE_OPTIONS) };
   const seqLen = o.seqLen ?? r.seqLen;
   const predLen = o.predLen ?? DEFAULTS.predLen;
   const seed = o.seed ?? DEFAULTS.seed;
