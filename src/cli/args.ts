@@ -33,6 +33,19 @@ export const TRAINING_OPTIONS = {
   quiet: { type: 'boolean' },
 } as const;
 
+/**
+ * A flag's value parsed by `parseValue` (num, int), or undefined when the flag
+ * was not given, so the task applies its own default.
+ */
+export function given<T>(values: Record<string, unknown>, key: string, parseValue: (values: Record<string, unknown>, key: string, fallback: number) => T): T | undefined {
+  return values[key] === undefined ? undefined : parseValue(values, key, 0);
+}
+
+/** A string flag's value (its vocabulary is checked by the task), or undefined when not given. */
+export function text<T extends string = string>(values: Record<string, unknown>, key: string): T | undefined {
+  return values[key] === undefined ? undefined : (String(values[key]) as T);
+}
+
 export function num(values: Record<string, unknown>, key: string, fallback: number): number {
   const v = values[key];
   if (v === undefined) return fallback;

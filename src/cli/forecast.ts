@@ -6,7 +6,7 @@
  */
 import * as models from '../models/index.js';
 import type { ForecastOptions } from '../tasks/index.js';
-import { collectSets, int, modelConfig, num, parse, TRAINING_OPTIONS } from './args.js';
+import { collectSets, given, int, modelConfig, num, parse, text, TRAINING_OPTIONS } from './args.js';
 
 /** The registered forecasters, in registration order. */
 const FORECASTERS = models.list().filter((e) => e.task === 'forecast').map((e) => e.name).join(', ');
@@ -63,31 +63,30 @@ export function parseForecastArgs(argv: string[]): ForecastOptions {
   const { values: v } = parse('train --task forecast', rest, options);
   if (!v.model) throw new Error(`--model is required (${FORECASTERS})`);
   if (!v.data) throw new Error('--data is required (ETTh1, ETTh2, ETTm1, ETTm2, Weather, Exchange, or a CSV path)');
-  const opt = <T>(key: string, f: (vals: Record<string, unknown>, k: string, d: number) => T): T | undefined => (v[key] === undefined ? undefined : f(v, key, 0));
   const clip = v['grad-clip'];
   return {
     model: String(v.model),
     data: String(v.data),
     dataDir: v['data-dir'] === undefined ? null : String(v['data-dir']),
-    seqLen: opt('seq-len', int),
-    predLen: opt('pred-len', int),
+    seqLen: given(v, 'seq-len', int),
+    predLen: given(v, 'pred-len', int),
     config: modelConfig(v, sets),
-    epochs: opt('epochs', int),
-    batchSize: opt('batch-size', int),
-    lr: opt('lr', num),
-    optimizer: v.optimizer === undefined ? undefined : (String(v.optimizer) as ForecastOptions['optimizer']),
-    weightDecay: opt('weight-decay', num),
-    adamEps: opt('adam-eps', num),
-    schedule: v.schedule === undefined ? undefined : (String(v.schedule) as ForecastOptions['schedule']),
-    pctStart: opt('pct-start', num),
+    epochs: given(v, 'epochs', int),
+    batchSize: given(v, 'batch-size', int),
+    lr: given(v, 'lr', num),
+    optimizer: text(v, 'optimizer'),
+    weightDecay: given(v, 'weight-decay', num),
+    adamEps: given(v, 'adam-eps', num),
+    schedule: text(v, 'schedule'),
+    pctStart: given(v, 'pct-start', num),
     gradClip: clip === undefined ? undefined : clip === 'none' ? null : num(v, 'grad-clip', 0),
-    patience: opt('patience', int),
+    patience: given(v, 'patience', int),
     dropLastTrain: bool(v, 'drop-last-train'),
     dropLastTest: bool(v, 'drop-last-test'),
-    seed: opt('seed', int),
-    runDir: v['run-dir'] === undefined ? undefined : String(v['run-dir']),
+    seed: given(v, 'seed', int),
+    runDir: text(v, 'run-dir'),
     resume: Boolean(v.resume),
     progress: !v.quiet,
-    plotWindows: opt('plot-windows', int),
+    plotWindows: given(v, 'plot-windows', int),
   };
 }

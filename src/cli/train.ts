@@ -6,7 +6,7 @@
 import * as tasks from '../tasks/index.js';
 import type { ClassifyOptions, TaskOptions } from '../tasks/index.js';
 import type { Command } from './command.js';
-import { collectSets, int, modelConfig, num, parse, TRAINING_OPTIONS } from './args.js';
+import { collectSets, given, int, modelConfig, num, parse, text, TRAINING_OPTIONS } from './args.js';
 import { FORECAST_USAGE, parseForecastArgs } from './forecast.js';
 
 const classifyOptions = {
@@ -24,25 +24,24 @@ function parseClassifyArgs(argv: string[]): ClassifyOptions {
   const { values: v } = parse('train', rest, classifyOptions);
   if (!v.model) throw new Error('--model is required (see `mlpkit models`)');
   if (!v.data) throw new Error(`--data is required (${Object.keys(tasks.CLASSIFY_DATASETS).join(' or ')})`);
-  const opt = <T>(key: string, f: (vals: Record<string, unknown>, k: string, d: number) => T): T | undefined => (v[key] === undefined ? undefined : f(v, key, 0));
   return {
     model: String(v.model),
     data: String(v.data),
     config: modelConfig(v, sets),
-    epochs: opt('epochs', int),
-    batchSize: opt('batch-size', int),
-    lr: opt('lr', num),
-    optimizer: v.optimizer === undefined ? undefined : (String(v.optimizer) as ClassifyOptions['optimizer']),
-    weightDecay: opt('weight-decay', num),
-    schedule: v.schedule === undefined ? undefined : (String(v.schedule) as ClassifyOptions['schedule']),
-    warmupEpochs: opt('warmup-epochs', num),
-    labelSmoothing: opt('label-smoothing', num),
-    gradClip: opt('grad-clip', num),
-    valSize: opt('val-size', int),
-    monitor: v.monitor === undefined ? undefined : (String(v.monitor) as ClassifyOptions['monitor']),
-    patience: opt('patience', int),
-    seed: opt('seed', int),
-    runDir: v['run-dir'] === undefined ? undefined : String(v['run-dir']),
+    epochs: given(v, 'epochs', int),
+    batchSize: given(v, 'batch-size', int),
+    lr: given(v, 'lr', num),
+    optimizer: text(v, 'optimizer'),
+    weightDecay: given(v, 'weight-decay', num),
+    schedule: text(v, 'schedule'),
+    warmupEpochs: given(v, 'warmup-epochs', num),
+    labelSmoothing: given(v, 'label-smoothing', num),
+    gradClip: given(v, 'grad-clip', num),
+    valSize: given(v, 'val-size', int),
+    monitor: text(v, 'monitor'),
+    patience: given(v, 'patience', int),
+    seed: given(v, 'seed', int),
+    runDir: text(v, 'run-dir'),
     resume: Boolean(v.resume),
     progress: !v.quiet,
   };
