@@ -51,16 +51,10 @@ export interface ForecastOptions extends TaskOptions {
   patience?: number;
   dropLastTrain?: boolean;
   dropLastTest?: boolean;
-  seed?: number;
   /** Run folder (default runs/<model>-<data>-<L>-<H>). */
   runDir?: string;
-  resume?: boolean;
-  /** Progress bars on stderr (default true). */
-  progress?: boolean;
   /** Test windows drawn in forecast.svg (default 4; 0 for none). */
   plotWindows?: number;
-  /** Print a summary to stdout (default true). */
-  log?: (line: string) => void;
 }
 
 export interface ForecastMetrics {

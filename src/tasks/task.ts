@@ -81,6 +81,7 @@ export function getTask(name: string): AnyTask {
   return t;
 }
 
+/** Every registered task, in registration order. */
 export function listTasks(): AnyTask[] {
   return [...registry.values()];
 }
