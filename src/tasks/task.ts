@@ -26,7 +26,7 @@ export interface TaskOptions {
   runDir?: string;
   /** Continue the run in `runDir` from its last checkpoint. */
   resume?: boolean;
-  /** Progress bars and progress notes on stderr (default true). */
+  /** Progress bars (and, for classify, its data and model notes) on stderr (default true). */
   progress?: boolean;
   /** Where the summary lines go (default: console.log). */
   log?: (line: string) => void;
