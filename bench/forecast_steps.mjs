@@ -18,7 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Adam, AdamW, clipGradNorm, getBackend, models, mseLoss, rand, randn } from '../dist/index.js';
-import { recipeFor } from '../dist/models/timeseries/recipes.js';
+import { recipeFor } from '../dist/tasks/forecast_recipes.js';
 import { intFlag } from './zoo.mjs';
 
 const args = process.argv.slice(2);

@@ -1,9 +1,6 @@
 /** Small helpers shared by the subcommands: option parsing with clear errors, JSON config files. */
-import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadSafetensorsFile } from '../io/index.js';
-import type { AnyModule } from '../nn/module.js';
-import { modelStateOf } from '../train/checkpoint.js';
+import { readJsonObject } from '../io/json.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -36,6 +33,19 @@ export const TRAINING_OPTIONS = {
   quiet: { type: 'boolean' },
 } as const;
 
+/**
+ * A flag's value parsed by `parseValue` (num, int), or undefined when the flag
+ * was not given, so the task applies its own default.
+ */
+export function given<T>(values: Record<string, unknown>, key: string, parseValue: (values: Record<string, unknown>, key: string, fallback: number) => T): T | undefined {
+  return values[key] === undefined ? undefined : parseValue(values, key, 0);
+}
+
+/** A string flag's value (its vocabulary is checked by the task), or undefined when not given. */
+export function text<T extends string = string>(values: Record<string, unknown>, key: string): T | undefined {
+  return values[key] === undefined ? undefined : (String(values[key]) as T);
+}
+
 export function num(values: Record<string, unknown>, key: string, fallback: number): number {
   const v = values[key];
   if (v === undefined) return fallback;
@@ -50,24 +60,12 @@ export function int(values: Record<string, unknown>, key: string, fallback: numb
   return n;
 }
 
-export function readJson(path: string, what: string): Record<string, unknown> {
-  if (!existsSync(path)) throw new Error(`${what} file '${path}' does not exist`);
-  let v: unknown;
-  try {
-    v = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`${what} file '${path}' is not valid JSON: ${(e as Error).message}`);
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${what} file '${path}' must hold a JSON object`);
-  return v as Record<string, unknown>;
-}
-
 /**
  * A model config from `--config file.json` and any `--set key=value`
  * overrides (values parsed as JSON when they parse, else kept as strings).
  */
 export function modelConfig(values: Record<string, unknown>, sets: string[] = []): Record<string, unknown> {
-  const cfg = typeof values.config === 'string' ? readJson(values.config, 'config') : {};
+  const cfg = typeof values.config === 'string' ? readJsonObject(values.config, 'config') : {};
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) throw new Error(`--set expects key=value, got '${s}'`);
@@ -95,19 +93,4 @@ export function collectSets(args: string[]): { rest: string[]; sets: string[] } 
     else rest.push(args[i]);
   }
   return { rest, sets };
-}
-
-/**
- * Load weights into a model: a plain state dict, or the model part of an
- * mlpkit checkpoint (its optimiser, schedule and random-generator states are
- * for resuming training, not for using the weights).
- */
-export function loadWeights(model: AnyModule, path: string): void {
-  if (!existsSync(path)) throw new Error(`weights file '${path}' does not exist`);
-  const { tensors, metadata } = loadSafetensorsFile(path);
-  if (!metadata.mlpkit) {
-    model.loadStateDict(tensors);
-    return;
-  }
-  model.loadStateDict(modelStateOf(tensors));
 }

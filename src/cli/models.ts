@@ -1,19 +1,14 @@
 /** `mlpkit models` and `mlpkit info MODEL`: the registry, parameter counts and FLOPs. */
 import { randint, randn } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { countFlops } from '../tools/flops.js';
 import * as models from '../models/index.js';
 import { withoutInit } from '../nn/init.js';
+import { formatCount } from '../train/progress.js';
 import type { Command } from './command.js';
 import { collectSets, modelConfig, parse } from './args.js';
 
 const countParams = (m: models.RegisteredModel): number => m.parameters().reduce((n, p) => n + p.size, 0);
-
-export function formatCount(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
-  return String(n);
-}
 
 /** A batch of one random example per input of a registered model. */
 export function exampleInputs(entry: models.ModelEntry, config: models.ModelConfig, batch = 1) {
@@ -63,18 +58,17 @@ export const infoCommand: Command = {
     const model = entry.create(config);
     model.eval();
     const inputs = exampleInputs(entry, config);
-    let out: unknown;
+    let out: Tensor | undefined;
     const flops = countFlops(() => {
       out = model.forward(...inputs);
     });
-    const outs = Array.isArray(out) ? out : [out];
     console.log(`${name}  (${entry.family})`);
     console.log(`  paper       ${entry.paper}`);
     console.log(`  parameters  ${countParams(model).toLocaleString('en-US')} (${formatCount(countParams(model))})`);
     console.log(`  FLOPs       ${formatCount(flops)} per sample`);
     entry.inputs(config).forEach((i) => console.log(`  input       ${i.name} [B, ${i.shape.join(', ')}] ${i.dtype ?? 'float32'}`));
-    const names = entry.outputs ?? ['output'];
-    outs.forEach((o, k) => console.log(`  output      ${names[k] ?? `output${k}`} [B, ${(o as { shape: number[] }).shape.slice(1).join(', ')}]`));
+    const [output] = entry.outputs(config);
+    console.log(`  output      ${output.name} [B, ${out!.shape.slice(1).join(', ')}]`);
     console.log(`  config      ${JSON.stringify(config)}`);
     return 0;
   },

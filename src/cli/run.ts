@@ -2,13 +2,12 @@
 import { existsSync } from 'node:fs';
 import { loadSafetensors, saveSafetensors } from '../io/index.js';
 import * as models from '../models/index.js';
-import type { AnyModule } from '../nn/module.js';
 import { noGrad } from '../autograd/mode.js';
 import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Command } from './command.js';
 import { collectSets, modelConfig, parse } from './args.js';
-import { loadWeights } from './args.js';
+import { loadWeights } from '../train/checkpoint.js';
 
 export const runCommand: Command = {
   summary: 'run a model on inputs from a safetensors file and write its outputs',
@@ -29,7 +28,7 @@ export const runCommand: Command = {
     const name = positionals[0];
     const entry = models.get(name);
     const config = models.resolveConfig(name, modelConfig(v, sets));
-    const model = entry.create(config) as unknown as AnyModule;
+    const model = entry.create(config);
     loadWeights(model, String(v.weights));
     if (!existsSync(String(v.input))) throw new Error(`input file '${String(v.input)}' does not exist`);
     const given = loadSafetensors(String(v.input));
@@ -45,9 +44,8 @@ export const runCommand: Command = {
       return t;
     });
     model.eval();
-    const out = noGrad(() => model.forward(...inputs)) as Tensor | Tensor[];
-    const outs = Array.isArray(out) ? out : [out];
-    const outNames = entry.outputs ?? ['output'];
+    const outs = [noGrad(() => model.forward(...inputs))];
+    const outNames = entry.outputs(config).map((o) => o.name);
     const record: Record<string, Tensor> = {};
     outs.forEach((t, i) => {
       record[outNames[i] ?? `output${i}`] = t;

@@ -8,3 +8,4 @@ export { loadSafetensors, loadSafetensorsFile, inspectSafetensors, saveSafetenso
 export { writeFileAtomicSync } from './atomic.js';
 export { isGzip, gunzipIfNeeded, readMaybeGzip } from './bytes.js';
 export { readCsv, readIdx, readIdxTensor } from './read.js';
+export { readJsonObject } from './json.js';

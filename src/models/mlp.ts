@@ -56,10 +56,13 @@ export class MlpClassifier extends Mlp {
 register<MlpConfig>({
   name: 'mlp',
   family: 'mlp',
+  task: 'classify',
   paper: 'Rumelhart, Hinton & Williams, "Learning representations by back-propagating errors" (Nature 1986)',
   description: 'plain MLP classifier (flatten → Linear/act × depth → Linear), 28×28 inputs by default',
   defaults: { inFeatures: 784, hiddenDims: [512, 256], numClasses: 10, act: 'gelu', dropout: 0 },
+  // The classic architecture has no single reference implementation; this one is mlpkit's own.
+  reference: 'mlpkit src/models/mlp.ts',
   inputs: (c) => [{ name: 'x', shape: [c.inFeatures] }],
-  outputs: ['logits'],
+  outputs: (c) => [{ name: 'logits', shape: [c.numClasses] }],
   create: (c, g) => new MlpClassifier(c, g),
 });

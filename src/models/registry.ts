@@ -4,34 +4,74 @@
  * arguments in camelCase (timm's `@register_model`, one place to find every
  * model). Zoo files register their variants when src/models/index.ts imports them.
  */
+import type { Module } from '../nn/module.js';
 import type { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-/** What the registry needs of a model (every nn.Module satisfies it). */
-export interface RegisteredModel {
-  forward(...inputs: Tensor[]): Tensor;
-  parameters(): Tensor[];
-  eval(): unknown;
-}
+/**
+ * What `create` returns: a real `Module` whose forward takes the entry's
+ * inputs (as listed by `inputs(config)`, in order, each with a leading batch
+ * dim) and returns its one output tensor. Training, checkpoints and weight
+ * loading take it as it is. A model may accept more arguments than it
+ * declares (TimeMixer's future time marks); callers pass only what they know.
+ */
+export type RegisteredModel = Module<Tensor[], Tensor>;
+
+/**
+ * The kind of task a model is built for; the task of that name (src/tasks)
+ * trains and evaluates it. Grows with the tasks.
+ */
+export type ModelTask = 'classify' | 'forecast';
 
 export type ConfigValue = number | string | boolean | null | readonly ConfigValue[] | { readonly [k: string]: ConfigValue };
 export type ModelConfig = Record<string, ConfigValue>;
 
+/** One named tensor of a model's inputs or outputs, per sample (the batch dim is not included). */
+export interface TensorSpec {
+  name: string;
+  shape: number[];
+  dtype?: 'float32' | 'int32';
+  /** Exclusive upper bound of an int input (token ids, class labels). */
+  high?: number;
+}
+
+/**
+ * A registered variant. The contract every model family keeps (the registry
+ * smoke test checks it for every entry): `create(config)` builds a model
+ * whose `forward(...inputs(config))` returns one tensor of shape
+ * `[B, ...outputs(config)[0].shape]`, finite, with a gradient reaching every
+ * parameter (save those named by `unusedParameters`).
+ */
 export interface ModelEntry<C extends ModelConfig = ModelConfig> {
   /** Registry name, e.g. 'mixer_s16_224'. */
   name: string;
   /** Family, e.g. 'mlp-mixer'; `mlpkit models` groups by it. */
   family: string;
+  /** The task that trains it ('classify': logits from images or rows; 'forecast': a horizon from a look-back window). */
+  task: ModelTask;
   /** Paper title and link. */
   paper: string;
+  /** The reference implementation followed: repository and file(s), e.g. 'timm timm/models/mlp_mixer.py'. */
+  reference: string;
   /** One line for listings. */
   description: string;
   /** The full default config; a user config may override any of these keys and no others. */
   defaults: C;
-  /** Input names and per-sample shapes for a config (the batch dim is not included). */
-  inputs(config: C): { name: string; shape: number[]; dtype?: 'float32' | 'int32'; /** exclusive upper bound for int inputs */ high?: number }[];
-  /** Output names, in the order `forward` returns them (one output: a single name). */
-  outputs?: string[];
+  /** Input names and per-sample shapes for a config, in the order `forward` takes them. */
+  inputs(config: C): TensorSpec[];
+  /** The output's name and per-sample shape for a config (one entry: models return one tensor). */
+  outputs(config: C): TensorSpec[];
+  /**
+   * Overrides of `defaults` that keep the variant's structure but make it
+   * cheap to build and run (fewer blocks, a shorter window): what the
+   * registry smoke test builds. Omit when the defaults are already small.
+   */
+  smallConfig?: Partial<C>;
+  /**
+   * Parameters the forward never reads, kept because the reference's state
+   * dict has them (matched against `namedParameters()` names).
+   */
+  unusedParameters?: RegExp;
   create(config: C, generator?: Generator): RegisteredModel;
 }
 

@@ -19,3 +19,5 @@ export {
   WarmupCosineLR, WarmupStableDecayLR, OneCycleLR,
 } from './schedules.js';
 export type { SchedulableOptimizer, SchedulerStateDict, DecayShape, OneCycleOptions } from './schedules.js';
+export { makeOptimizer, makeScheduler, OPTIMIZERS, SCHEDULES } from './factory.js';
+export type { OptimizerName, OptimizerSpec, ScheduleName, ScheduleSpec } from './factory.js';

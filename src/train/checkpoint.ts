@@ -7,6 +7,7 @@
  * state, every random generator the model uses, the epoch and the caller's
  * own progress record. Saved atomically.
  */
+import { existsSync } from 'node:fs';
 import { loadSafetensorsFile, saveSafetensors } from '../io/index.js';
 import type { DataLoader, DataLoaderState } from '../data/index.js';
 import type { AnyModule } from '../nn/module.js';
@@ -113,4 +114,16 @@ export function loadCheckpoint(path: string, state: TrainingState): { epoch: num
   }
   gens.forEach((g, i) => g.setState(meta.generators[i]));
   return { epoch: meta.epoch, progress: meta.progress };
+}
+
+/**
+ * Load weights into a model: a plain state dict, or the model part of an
+ * mlpkit checkpoint (its optimiser, schedule and random-generator states are
+ * for resuming training, not for using the weights).
+ * @example loadWeights(model, 'runs/mlp-mnist/best.safetensors');
+ */
+export function loadWeights(model: AnyModule, path: string): void {
+  if (!existsSync(path)) throw new Error(`weights file '${path}' does not exist`);
+  const { tensors, metadata } = loadSafetensorsFile(path);
+  model.loadStateDict(metadata.mlpkit ? modelStateOf(tensors) : tensors);
 }

@@ -52,6 +52,8 @@ export interface FitOptions {
   progress?: boolean;
   /** Called with each epoch's record. */
   onEpoch?: (record: EpochRecord) => void;
+  /** Called with the model's output for each test batch (in loader order), e.g. to keep some forecasts for a plot without a second pass. */
+  onTestBatch?: (output: Tensor, batch: Batch) => void;
 }
 
 export interface EpochRecord {
@@ -95,7 +97,16 @@ function batchSize(batch: Batch): number {
 export function evaluate(
   model: AnyModule,
   loader: DataLoader,
-  opts: { loss?: (output: Tensor, batch: Batch) => Tensor; forward?: (batch: Batch) => Tensor; target?: (batch: Batch) => Tensor; metrics?: (string | Metric)[]; progress?: boolean; label?: string },
+  opts: {
+    loss?: (output: Tensor, batch: Batch) => Tensor;
+    forward?: (batch: Batch) => Tensor;
+    target?: (batch: Batch) => Tensor;
+    metrics?: (string | Metric)[];
+    progress?: boolean;
+    label?: string;
+    /** Sees each batch's output after the metrics have. */
+    onBatch?: (output: Tensor, batch: Batch) => void;
+  },
 ): Record<string, number> {
   const forward = opts.forward ?? defaultForward(model);
   const target = opts.target ?? ((b: Batch) => b.y);
@@ -115,6 +126,7 @@ export function evaluate(
         if (opts.loss) lossSum += opts.loss(out, batch).item() * n;
         count += n;
         for (const m of metrics) m.update(out, target(batch));
+        opts.onBatch?.(out, batch);
         bar?.tick(1, n);
       }
     }));
@@ -232,7 +244,7 @@ export async function fit(model: AnyModule, opts: FitOptions): Promise<FitResult
   let test: Record<string, number> | null = null;
   if (opts.test) {
     if (paths && val && existsSync(paths.best)) loadCheckpoint(paths.best, { model });
-    const t = evaluate(model, opts.test, { loss: opts.loss, forward, target: opts.target, metrics, progress: showProgress, label: ' test' });
+    const t = evaluate(model, opts.test, { loss: opts.loss, forward, target: opts.target, metrics, progress: showProgress, label: ' test', onBatch: opts.onTestBatch });
     test = Object.fromEntries(Object.entries(t).map(([k, v]) => [`test_${k}`, v]));
     log?.write({ event: 'test', ...test });
   }

@@ -16,5 +16,3 @@ export { WindowDataset } from './windows.js';
 export type { WindowSample, WindowDatasetOptions } from './windows.js';
 export { BENCHMARKS, findBenchmark, loadForecastData } from './forecast.js';
 export type { Benchmark, ForecastData, ForecastDataOptions } from './forecast.js';
-export { forecastSvg, writeForecastSvg } from './plot.js';
-export type { ForecastPanel } from './plot.js';

@@ -472,10 +472,14 @@ export const PATCHTSMIXER_DEFAULTS: PatchTSMixerConfig = {
 register<PatchTSMixerConfig>({
   name: 'patchtsmixer',
   family: 'patchtsmixer',
+  task: 'forecast',
+  reference: 'huggingface/transformers src/transformers/models/patchtsmixer/modeling_patchtsmixer.py',
   paper: 'Ekambaram et al., "TSMixer: Lightweight MLP-Mixer Model for Multivariate Time Series Forecasting" (KDD 2023), https://arxiv.org/abs/2306.09364',
   description: 'PatchTSMixer (IBM; transformers PatchTSMixerForPrediction): patch, feature and channel mixers with gated attention',
   defaults: PATCHTSMIXER_DEFAULTS,
   inputs: (c) => [{ name: 'past_values', shape: [c.contextLength, c.numInputChannels] }],
-  outputs: ['prediction_outputs'],
+  outputs: (c) => [{ name: 'prediction_outputs', shape: [c.predictionLength, c.numInputChannels] }],
+  // mix_channel builds the channel mixer too, so the small model has every block kind.
+  smallConfig: { contextLength: 24, predictionLength: 6, numInputChannels: 3, dModel: 8, mode: 'mix_channel' },
   create: (c, g) => new PatchTSMixerForPrediction(c, g),
 });

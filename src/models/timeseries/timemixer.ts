@@ -361,6 +361,8 @@ export const TIMEMIXER_DEFAULTS: TimeMixerConfig = {
 register<TimeMixerConfig>({
   name: 'timemixer',
   family: 'timemixer',
+  task: 'forecast',
+  reference: 'kwuking/TimeMixer @8d230b7 models/TimeMixer.py, layers/Autoformer_EncDec.py, layers/StandardNorm.py, layers/Embed.py',
   paper: 'Wang et al., "TimeMixer: Decomposable Multiscale Mixing for Time Series Forecasting" (ICLR 2024), https://arxiv.org/abs/2405.14616',
   description: 'TimeMixer: multiscale past-decomposable mixing and future multipredictor mixing (ETTh1 unify-script defaults)',
   defaults: TIMEMIXER_DEFAULTS,
@@ -368,7 +370,10 @@ register<TimeMixerConfig>({
     { name: 'x_enc', shape: [c.seqLen, c.encIn] },
     { name: 'x_mark_enc', shape: [c.seqLen, FREQ_FEATURES[c.freq]] },
   ],
-  outputs: ['forecast'],
+  outputs: (c) => [{ name: 'forecast', shape: [c.predLen, c.cOut] }],
+  smallConfig: { seqLen: 24, predLen: 6, encIn: 3, cOut: 3, dModel: 8, dFf: 8, downSamplingLayers: 2, movingAvg: 5 },
+  // PastDecomposableMixing's LayerNorm: the reference builds it but its forward never calls it.
+  unusedParameters: /(^|\.)layer_norm\./,
   create: (c, g) => new TimeMixer(c, g),
 });
 

@@ -222,26 +222,35 @@ const TSMIXER_DEFAULTS: TSMixerConfig = {
   revIn: false,
 };
 
+const REFERENCE = 'google-research/google-research tsmixer/tsmixer_basic/models/ (tsmixer.py, tsmixer_rev_in.py, rev_in.py)';
+// A short window, few channels and a narrow feature MLP: every layer, little arithmetic.
+const SMALL = { seqLen: 24, predLen: 6, numChannels: 3, ffDim: 8, nBlock: 2 };
 const PAPER = 'Chen et al., "TSMixer: An All-MLP Architecture for Time Series Forecasting" (TMLR 2023), https://arxiv.org/abs/2303.06053';
 
 register<TSMixerConfig>({
   name: 'tsmixer',
   family: 'tsmixer',
+  task: 'forecast',
   paper: PAPER,
+  reference: REFERENCE,
   description: 'TSMixer (Google): time- and feature-mixing MLP blocks, temporal head; run.py defaults',
   defaults: TSMIXER_DEFAULTS,
   inputs: (c) => [{ name: 'x', shape: [c.seqLen, c.numChannels] }],
-  outputs: ['forecast'],
+  outputs: (c) => [{ name: 'forecast', shape: [c.predLen, c.numChannels] }],
+  smallConfig: SMALL,
   create: (c, g) => new TSMixer(c, g),
 });
 
 register<TSMixerConfig>({
   name: 'tsmixer_rev_in',
   family: 'tsmixer',
+  task: 'forecast',
   paper: PAPER,
+  reference: REFERENCE,
   description: 'TSMixer with reversible instance normalisation (the benchmark variant)',
   defaults: { ...TSMIXER_DEFAULTS, revIn: true },
   inputs: (c) => [{ name: 'x', shape: [c.seqLen, c.numChannels] }],
-  outputs: ['forecast'],
+  outputs: (c) => [{ name: 'forecast', shape: [c.predLen, c.numChannels] }],
+  smallConfig: SMALL,
   create: (c, g) => new TSMixer(c, g),
 });

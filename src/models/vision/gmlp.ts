@@ -100,11 +100,14 @@ function registerGmlp(name: string, description: string, overrides: Partial<MlpM
   register<MlpMixerConfig>({
     name,
     family: 'gmlp',
+    task: 'classify',
     paper: PAPER,
+    reference: 'huggingface/pytorch-image-models timm/models/mlp_mixer.py (SpatialGatingUnit, SpatialGatingBlock), timm/layers/mlp.py (GatedMlp)',
     description,
     defaults: { ...MIXER_DEFAULTS, patchSize: 16, numBlocks: 30, mlpRatio: 6, ...overrides },
     inputs: imageInputs,
-    outputs: ['logits'],
+    outputs: (c) => [{ name: 'logits', shape: [c.numClasses] }],
+    smallConfig: { numBlocks: 1 },
     create: (c, g) => new MlpMixer(c, { blockLayer: spatialGatingBlock, generator: g }),
   });
 }

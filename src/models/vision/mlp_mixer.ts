@@ -216,11 +216,14 @@ function registerMixer(name: string, description: string, overrides: Partial<Mlp
   register<MlpMixerConfig>({
     name,
     family: 'mlp-mixer',
+    task: 'classify',
     paper: MIXER_PAPER,
+    reference: 'huggingface/pytorch-image-models timm/models/mlp_mixer.py (MixerBlock, MlpMixer)',
     description,
     defaults: { ...MIXER_DEFAULTS, ...overrides },
     inputs: imageInputs,
-    outputs: ['logits'],
+    outputs: (c) => [{ name: 'logits', shape: [c.numClasses] }],
+    smallConfig: { numBlocks: 1 },
     create: (c, g) => new MlpMixer(c, { generator: g }),
   });
 }

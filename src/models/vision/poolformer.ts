@@ -226,11 +226,15 @@ function registerPoolFormer(name: string, description: string, overrides: Partia
   register<PoolFormerConfig>({
     name,
     family: 'poolformer',
+    task: 'classify',
     paper: PAPER,
+    reference: 'sail-sg/poolformer models/poolformer.py',
     description,
     defaults: { ...POOLFORMER_DEFAULTS, ...overrides },
     inputs: (c) => [{ name: 'x', shape: [c.inChans, c.imgSize, c.imgSize] }],
-    outputs: ['logits'],
+    outputs: (c) => [{ name: 'logits', shape: [c.numClasses] }],
+    // One block per stage keeps every stage and downsampling step.
+    smallConfig: { layers: (overrides.layers ?? POOLFORMER_DEFAULTS.layers).map(() => 1) },
     create: (c, g) => new PoolFormer(c, g),
   });
 }

@@ -79,11 +79,14 @@ function registerResMlp(name: string, description: string, overrides: Partial<Re
   register<ResMlpConfig>({
     name,
     family: 'resmlp',
+    task: 'classify',
     paper: PAPER,
+    reference: 'huggingface/pytorch-image-models timm/models/mlp_mixer.py (Affine, ResBlock, resmlp_*)',
     description,
     defaults: { ...MIXER_DEFAULTS, patchSize: 16, embedDim: 384, mlpRatio: 4, initValues: 1e-4, ...overrides },
     inputs: imageInputs,
-    outputs: ['logits'],
+    outputs: (c) => [{ name: 'logits', shape: [c.numClasses] }],
+    smallConfig: { numBlocks: 1 },
     create: (c, g) => new MlpMixer(c, { blockLayer: resBlock(c.initValues), normLayer: affine, generator: g }),
   });
 }

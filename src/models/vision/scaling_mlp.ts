@@ -103,11 +103,14 @@ function registerBottleneck(name: string, description: string, defaults: Bottlen
   register<BottleneckMlpConfig>({
     name,
     family: 'scaling-mlp',
+    task: 'classify',
     paper: PAPER,
+    reference: 'gregorbachmann/scaling_mlps models/networks.py (BottleneckMLP, BottleneckBlock)',
     description,
     defaults,
     inputs: (c) => [{ name: 'x', shape: [c.dimIn] }],
-    outputs: ['logits'],
+    outputs: (c) => [{ name: 'logits', shape: [c.dimOut] }],
+    smallConfig: { blockDims: defaults.blockDims.slice(0, 1) },
     create: (c, g) => new BottleneckMLP(c, g),
   });
 }

@@ -1,7 +1,8 @@
 /**
  * How each reference trains its model on the long-term-forecasting
- * benchmarks, as defaults for `mlpkit train --task forecast`, and how a
- * forecasting data set's shape maps onto each model's config keys.
+ * benchmarks, as defaults of the forecast task (`tasks.forecast`,
+ * `mlpkit train --task forecast`), and how a forecasting data set's shape
+ * maps onto each model's config keys.
  *
  * - TSMixer (google-research run.py, Keras): Adam lr 1e-4 with Keras's eps
  *   1e-7 (Keras adds it to √v before the bias correction; the difference fades
@@ -16,13 +17,15 @@
  *   calendar covariates at freq 'h'; its test loader also drops the last partial
  *   batch (reported separately).
  */
+import type { OptimizerName, ScheduleName } from '../optim/factory.js';
+
 export interface ForecastRecipe {
-  optimizer: 'adam' | 'adamw';
+  optimizer: OptimizerName;
   lr: number;
   adamEps: number;
   weightDecay: number;
-  /** constant; linear decay to 0 over all steps (HF Trainer); onecycle (torch OneCycleLR, per batch). */
-  schedule: 'constant' | 'linear' | 'onecycle';
+  /** The references use constant; linear decay to 0 over all steps (HF Trainer); onecycle (torch OneCycleLR, per batch). */
+  schedule: ScheduleName;
   pctStart: number;
   batchSize: number;
   epochs: number;
