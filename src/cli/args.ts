@@ -1,5 +1,6 @@
 /** Small helpers shared by the subcommands: option parsing with clear errors, JSON config files. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { checkNumber, OPTION_RANGES } from '../tasks/ranges.js';
 import { readJsonObject } from '../io/json.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -30,6 +31,7 @@ export const TRAINING_OPTIONS = {
   seed: { type: 'string' },
   'run-dir': { type: 'string' },
   resume: { type: 'boolean' },
+  overwrite: { type: 'boolean' },
   quiet: { type: 'boolean' },
 } as const;
 
@@ -38,7 +40,12 @@ export const TRAINING_OPTIONS = {
  * was not given, so the task applies its own default.
  */
 export function given<T>(values: Record<string, unknown>, key: string, parseValue: (values: Record<string, unknown>, key: string, fallback: number) => T): T | undefined {
-  return values[key] === undefined ? undefined : parseValue(values, key, 0);
+  if (values[key] === undefined) return undefined;
+  const v = parseValue(values, key, 0);
+  // The task's own table of allowed values, checked here so the message names the flag.
+  const range = OPTION_RANGES[key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+  if (range && typeof v === 'number') checkNumber(`--${key}`, v, range);
+  return v;
 }
 
 /** A string flag's value (its vocabulary is checked by the task), or undefined when not given. */

@@ -30,7 +30,8 @@ export const FORECAST_USAGE = [
   '  --drop-last-train true|false --drop-last-test true|false',
   '  --seed N             seeds initialisation, shuffling and dropout (default 0)',
   '  --run-dir DIR        (default runs/<model>-<data>-<L>-<H>)',
-  '  --resume             continue the run in --run-dir',
+  '  --resume             continue the run in --run-dir (same settings)',
+  '  --overwrite          replace the run already in --run-dir (without this or --resume it is refused)',
   '  --plot-windows N     test windows drawn in forecast.svg (default 4)',
   '  --quiet              no progress bars',
 ].join('\n');
@@ -86,6 +87,7 @@ export function parseForecastArgs(argv: string[]): ForecastOptions {
     seed: given(v, 'seed', int),
     runDir: text(v, 'run-dir'),
     resume: Boolean(v.resume),
+    overwrite: Boolean(v.overwrite),
     progress: !v.quiet,
     plotWindows: given(v, 'plot-windows', int),
   };

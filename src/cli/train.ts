@@ -43,6 +43,7 @@ function parseClassifyArgs(argv: string[]): ClassifyOptions {
     seed: given(v, 'seed', int),
     runDir: text(v, 'run-dir'),
     resume: Boolean(v.resume),
+    overwrite: Boolean(v.overwrite),
     progress: !v.quiet,
   };
 }
@@ -65,13 +66,14 @@ const CLASSIFY_USAGE = [
   '  --schedule NAME        cosine (default: linear warm-up then cosine, per batch), onecycle, none',
   '  --warmup-epochs X      warm-up length for cosine (default 0)',
   '  --label-smoothing X    (default 0)',
-  '  --grad-clip X          clip the global gradient norm',
+  '  --grad-clip X          clip the global gradient norm to X > 0 (default: no clipping)',
   '  --val-size N           training images held out for validation (default 5000; 0 = none)',
   '  --monitor NAME         what picks the best epoch: val_loss (default) or val_accuracy',
-  '  --patience N           stop after N epochs without a better monitored value',
+  '  --patience N           stop after N ≥ 1 epochs without a better monitored value (default: never)',
   '  --seed N               seeds initialisation, shuffling and dropout (default 0)',
   '  --run-dir DIR          (default runs/<model>-<data>)',
-  '  --resume               continue the run in --run-dir from its last checkpoint',
+  '  --resume               continue the run in --run-dir from its last checkpoint (same settings)',
+  '  --overwrite            replace the run already in --run-dir (without this or --resume it is refused)',
   '  --quiet                no progress bars',
 ].join('\n');
 

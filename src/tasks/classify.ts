@@ -5,7 +5,6 @@
  * scored on the test split. The run folder gets config.json, log.jsonl,
  * checkpoint.safetensors (resumable), best.safetensors and curves.svg.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getBackend } from '../backend/index.js';
 import { DataLoader, loadFashionMnist, loadMnist, TensorDataset, type ImageDataset } from '../data/index.js';
@@ -18,6 +17,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { loadWeights } from '../train/checkpoint.js';
 import { evaluate, fit } from '../train/fit.js';
 import { formatCount } from '../train/progress.js';
+import { openRunDir } from '../train/rundir.js';
+import { checkOptionRanges } from './ranges.js';
 import { readRunConfig, type EvaluateOptions, type Task, type TaskOptions } from './task.js';
 
 /** Data sets the task loads, by name. */
@@ -106,6 +107,7 @@ function adaptInput(x: Tensor, entry: models.ModelEntry, config: models.ModelCon
 }
 
 async function run(o: ClassifyOptions): Promise<ClassifyResult> {
+  checkOptionRanges('classify', o);
   const log = o.log ?? ((s: string) => console.log(s));
   const quiet = o.progress === false;
   // Progress notes go to stderr, so stdout carries only the summary.
@@ -149,9 +151,9 @@ async function run(o: ClassifyOptions): Promise<ClassifyResult> {
   const scheduler = makeScheduler(optimizer, { name: sched, totalSteps: steps, warmupSteps: Math.round((o.warmupEpochs ?? DEFAULTS.warmupEpochs) * train.length), maxLr: lr });
   note(`model: ${modelName} ${formatCount(nParams)} parameters, backend ${getBackend().name}; ${optName} lr ${lr}, ${sched} schedule, ${epochs} epochs of ${train.length} batches`);
 
-  mkdirSync(runDir, { recursive: true });
-  const runConfig = { model: modelName, config, data: dataName, epochs, batchSize, lr, optimizer: optName, weightDecay: wd, schedule: sched, seed, valSize, labelSmoothing: smoothing, monitor };
-  writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(runConfig, null, 2)}\n`);
+  const runConfig = { model: modelName, config, data: dataName, epochs, batchSize, lr, optimizer: optName, weightDecay: wd, schedule: sched, seed, valSize, labelSmoothing: smoothing, monitor, gradClip: o.gradClip ?? null, patience: o.patience ?? null };
+  // Everything above is validated; only now is the run folder touched.
+  openRunDir(runDir, runConfig, { resume: o.resume, overwrite: o.overwrite });
   const result = await fit(model, {
     epochs,
     optimizer,

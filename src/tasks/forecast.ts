@@ -9,7 +9,7 @@
  * log.jsonl, checkpoints, curves.svg, results.json and forecast.svg (forecast
  * against truth for a few test windows, taken from the test pass itself).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getBackend } from '../backend/index.js';
 import { DataLoader, Subset, type Batch } from '../data/index.js';
@@ -22,6 +22,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { loadWeights } from '../train/checkpoint.js';
 import { evaluate, fit } from '../train/fit.js';
 import { writeForecastSvg, type ForecastPanel } from '../train/plot.js';
+import { openRunDir } from '../train/rundir.js';
+import { checkOptionRanges } from './ranges.js';
 import { recipeFor, type ForecastRecipe } from './forecast_recipes.js';
 import { readRunConfig, type EvaluateOptions, type Task, type TaskOptions } from './task.js';
 
@@ -147,6 +149,7 @@ function panelCollector(data: ForecastData, k: number): { panels: ForecastPanel[
 }
 
 async function run(o: ForecastOptions): Promise<ForecastResult> {
+  checkOptionRanges('forecast', o);
   const log = o.log ?? ((s: string) => console.log(s));
   const { entry, fam } = forecaster(o.model);
   // The spread is type-checked: each option must fit the recipe field it overrides.
@@ -184,8 +187,8 @@ async function run(o: ForecastOptions): Promise<ForecastResult> {
   if (train.length === 0) throw new Error(`${data.name}: ${data.train.length} training windows do not fill one batch of ${r.batchSize} (lower --batch-size)`);
   const scheduler = makeScheduler(optimizer, { name: r.schedule, totalSteps: r.epochs * train.length, maxLr: r.lr, pctStart: r.pctStart });
   const runDir = o.runDir ?? join('runs', `${o.model}-${data.name.replace(/[^A-Za-z0-9_.-]+/g, '_')}-${seqLen}-${predLen}`);
-  mkdirSync(runDir, { recursive: true });
-  writeFileSync(join(runDir, 'config.json'), `${JSON.stringify({ model: o.model, data: data.name, path: data.path, seqLen, predLen, seed, config, recipe: r }, null, 2)}\n`);
+  // Everything above is validated; only now is the run folder touched.
+  openRunDir(runDir, { model: o.model, data: data.name, path: data.path, seqLen, predLen, seed, config, recipe: r }, { resume: o.resume, overwrite: o.overwrite });
   log(`model: ${o.model} ${nParams} parameters, backend ${getBackend().name}; ${r.optimizer} lr ${r.lr}, ${r.schedule} schedule, batch ${r.batchSize}, ≤${r.epochs} epochs, patience ${r.patience}`);
 
   const forward = forwardFor(model, Boolean(freqKey));

@@ -24,8 +24,10 @@ export interface TaskOptions {
   seed?: number;
   /** Run folder for checkpoints, logs and plots (each task has a default under runs/). */
   runDir?: string;
-  /** Continue the run in `runDir` from its last checkpoint. */
+  /** Continue the run in `runDir` from its last checkpoint (its settings must be the run's). */
   resume?: boolean;
+  /** Replace a run already in `runDir` (without this or `resume`, a folder holding a run is refused). */
+  overwrite?: boolean;
   /** Progress bars (and, for classify, its data and model notes) on stderr (default true). */
   progress?: boolean;
   /** Where the summary lines go (default: console.log). */

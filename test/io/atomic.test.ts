@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randn, tensor } from '../../src/index.js';
-import { inspectSafetensors, loadSafetensors, loadSafetensorsFile, parseSafetensors, saveSafetensors, serializeSafetensors, writeFileAtomicSync } from '../../src/io/index.js';
+import { inspectSafetensors, readCsv, loadSafetensors, loadSafetensorsFile, parseSafetensors, saveSafetensors, serializeSafetensors, writeFileAtomicSync } from '../../src/io/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -69,6 +69,12 @@ describe('saveSafetensors / loadSafetensors', () => {
   it('a missing file or directory is reported by path', () => {
     expect(() => loadSafetensors(join(dir, 'absent.safetensors'))).toThrow(/absent\.safetensors/);
     expect(() => saveSafetensors(join(dir, 'no', 'such', 'dir.safetensors'), { x: tensor([1]) })).toThrow(/no[/\\]such/);
+  });
+
+  it('reading a folder or a missing file is an error naming the path in words', () => {
+    expect(() => loadSafetensors(dir)).toThrow(`'${dir}' is a folder, not a file`);
+    expect(() => readCsv(dir)).toThrow(`'${dir}' is a folder, not a file`);
+    expect(() => readCsv(join(dir, 'none.csv'))).toThrow(`'${join(dir, 'none.csv')}' does not exist`);
   });
 
   it('a file that cannot be written is named as the user gave it, never by its hidden temporary file', () => {

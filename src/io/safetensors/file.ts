@@ -4,7 +4,8 @@
  * one Node buffer load too, and `only` reads just the tensors asked for);
  * saving is atomic (see ../atomic.ts).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openFileForReading } from '../bytes.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { writeFileAtomicSync, type AtomicWriteHooks } from '../atomic.js';
 import { FormatError } from '../errors.js';
@@ -51,7 +52,7 @@ export function saveSafetensors(
 }
 
 function withFile<T>(path: string, f: (fd: number, size: number) => T): T {
-  const fd = openSync(path, 'r');
+  const fd = openFileForReading(path);
   try {
     return f(fd, fstatSync(fd).size);
   } finally {
