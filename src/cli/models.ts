@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { countFlops } from '../tools/flops.js';
 import * as models from '../models/index.js';
 import { withoutInit } from '../nn/init.js';
+import { PARAM_COUNTS } from '../models/param_counts.js';
 import { formatCount } from '../train/progress.js';
 import type { Command } from './command.js';
 import { collectSets, modelConfig, parse } from './args.js';
@@ -24,14 +25,16 @@ export const modelsCommand: Command = {
     '',
     'Lists every registered model: name, family, parameters and a description.',
     '  --family NAME   only this family',
-    '  --no-params     skip building each model to count its parameters (faster)',
+    '  --no-params     leave out the parameter counts',
   ].join('\n'),
   run(args) {
     const { values } = parse('models', args, { family: { type: 'string' }, 'no-params': { type: 'boolean' } });
     const list = models.list().filter((e) => !values.family || e.family === values.family);
     if (list.length === 0) throw new Error(`no models in family '${String(values.family)}'`);
-    // Building without random initialisation keeps this fast for the 10⁸-parameter variants.
-    const rows = list.map((e) => [e.name, e.family, values['no-params'] ? '' : formatCount(countParams(withoutInit(() => e.create(e.defaults)))), e.description]);
+    // Counts come from the table written by scripts/count-params.mjs; a model registered
+    // elsewhere is built (without random initialisation, which would dominate) to count them.
+    const paramsOf = (e: models.ModelEntry): number => PARAM_COUNTS[e.name] ?? countParams(withoutInit(() => e.create(e.defaults)));
+    const rows = list.map((e) => [e.name, e.family, values['no-params'] ? '' : formatCount(paramsOf(e)), e.description]);
     const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length), ['name', 'family', 'params'][c].length));
     console.log(['name', 'family', 'params'].map((h, c) => h.padEnd(widths[c])).join('  ') + '  description');
     for (const r of rows) console.log(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}`);

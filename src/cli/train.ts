@@ -112,11 +112,14 @@ export const evalCommand: Command = {
     'Prints test loss and accuracy (for a forecasting run folder: test MSE and MAE). With --run-dir,',
     'the model, config and data come from its config.json and the weights default to its',
     'best.safetensors.',
+    '',
+    '  --batch-size N   evaluation batch (default 256 for classification; a forecasting run keeps its own)',
+    '  --quiet          no progress bar',
   ].join('\n'),
   async run(argv) {
     const { rest, sets } = collectSets(argv);
     const { values: v } = parse('eval', rest, { 'run-dir': { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, weights: { type: 'string' }, config: { type: 'string' }, 'batch-size': { type: 'string' }, quiet: { type: 'boolean' } });
-    const common = { weights: v.weights as string | undefined, config: modelConfig(v, sets), batchSize: int(v, 'batch-size', 1000), progress: !v.quiet };
+    const common = { weights: v.weights as string | undefined, config: modelConfig(v, sets), batchSize: given(v, 'batch-size', int), progress: !v.quiet };
     if (v['run-dir']) {
       await tasks.evaluateRun(String(v['run-dir']), common);
       return 0;

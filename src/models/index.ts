@@ -14,7 +14,7 @@ import './vision/gmlp.js';
 import './vision/poolformer.js';
 import './vision/scaling_mlp.js';
 
-export { create, get, list, register, resolveConfig } from './registry.js';
+export { create, fitToInput, get, list, register, resolveConfig } from './registry.js';
 export type { ConfigValue, ModelConfig, ModelEntry, ModelTask, RegisteredModel, TensorSpec } from './registry.js';
 export { MlpClassifier } from './mlp.js';
 export type { MlpConfig, MlpActivation } from './mlp.js';

@@ -36,6 +36,20 @@ export interface TensorSpec {
 }
 
 /**
+ * A batch `x` [B, ...] as input `spec` takes it: reshaped to [B, ...spec.shape]
+ * when a sample has the same number of elements (MNIST's [B, 1, 28, 28] for an
+ * MLP's [B, 784], as training feeds it), else an error naming both shapes.
+ */
+export function fitToInput(x: Tensor, spec: TensorSpec, model: string): Tensor {
+  const per = x.shape.slice(1);
+  const count = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+  if (x.ndim < 1 || count(per) !== count(spec.shape)) {
+    throw new Error(`input '${spec.name}' has shape [${x.shape.join(', ')}] but ${model} expects [B, ${spec.shape.join(', ')}] (or any shape with ${count(spec.shape)} elements per sample)`);
+  }
+  return per.length === spec.shape.length && per.every((d, i) => d === spec.shape[i]) ? x : x.reshape([x.shape[0], ...spec.shape]);
+}
+
+/**
  * A registered variant. The contract every model family keeps (the registry
  * smoke test checks it for every entry): `create(config)` builds a model
  * whose `forward(...inputs(config))` returns one tensor of shape

@@ -12,7 +12,6 @@ import * as models from '../models/index.js';
 import { crossEntropy } from '../ops/loss.js';
 import { makeOptimizer, makeScheduler, type OptimizerName, type ScheduleName } from '../optim/factory.js';
 import { Generator, manualSeed } from '../tensor/random.js';
-import { numel, shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { loadWeights } from '../train/checkpoint.js';
 import { evaluate, fit } from '../train/fit.js';
@@ -90,20 +89,22 @@ const DEFAULTS = {
   seed: 0,
 } as const satisfies Partial<ClassifyOptions>;
 
+/** Batch size of evaluation passes (at least the training batch). */
+export const EVAL_BATCH = 256;
+
 function loadData(name: string, split: 'train' | 'test'): ImageDataset {
   const load = CLASSIFY_DATASETS[name];
   if (!load) throw new Error(`unknown dataset '${name}' (known: ${Object.keys(CLASSIFY_DATASETS).join(', ')}; forecasting data: --task forecast)`);
   return load(split);
 }
 
-/** Reshape flat samples to the model's per-sample input shape, or fail naming both. */
+/** The images as the model's first input takes them (the data's [N, 1, 28, 28] reshaped to [N, 784] for an MLP). */
 function adaptInput(x: Tensor, entry: models.ModelEntry, config: models.ModelConfig): Tensor {
-  const want = entry.inputs(config)[0].shape;
-  const per = x.shape.slice(1);
-  if (numel(per) !== numel(want)) {
-    throw new Error(`model '${entry.name}' expects inputs of shape ${shapeStr(want)} per sample but the data has ${shapeStr(per)}; set its imgSize/inChans (or inFeatures) to match`);
+  try {
+    return models.fitToInput(x, entry.inputs(config)[0], entry.name);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; set its imgSize/inChans (or inFeatures) to match the data`);
   }
-  return x.reshape([x.shape[0], ...want]);
 }
 
 async function run(o: ClassifyOptions): Promise<ClassifyResult> {
@@ -154,13 +155,15 @@ async function run(o: ClassifyOptions): Promise<ClassifyResult> {
   const runConfig = { model: modelName, config, data: dataName, epochs, batchSize, lr, optimizer: optName, weightDecay: wd, schedule: sched, seed, valSize, labelSmoothing: smoothing, monitor, gradClip: o.gradClip ?? null, patience: o.patience ?? null };
   // Everything above is validated; only now is the run folder touched.
   openRunDir(runDir, runConfig, { resume: o.resume, overwrite: o.overwrite });
+  // Evaluation batches no larger than needed keep validation within the training step's memory (bench/README.md).
+  const evalBatch = Math.max(batchSize, EVAL_BATCH);
   const result = await fit(model, {
     epochs,
     optimizer,
     scheduler,
     train,
-    val: valSet ? new DataLoader(valSet, { batchSize: 1000 }) : null,
-    test: new DataLoader(test, { batchSize: 1000 }),
+    val: valSet ? new DataLoader(valSet, { batchSize: evalBatch }) : null,
+    test: new DataLoader(test, { batchSize: evalBatch }),
     loss: (out, b) => crossEntropy(out, b.y, { labelSmoothing: smoothing }),
     metrics: ['accuracy'],
     gradClipNorm: o.gradClip ?? null,
@@ -213,7 +216,7 @@ export async function evaluateWeights(o: ClassifyWeights): Promise<ClassifyEvalu
   loadWeights(model, o.weights);
   const testSet = loadData(o.data, 'test');
   const test = new TensorDataset({ x: adaptInput(testSet.tensors.x, entry, config), y: testSet.tensors.y });
-  const r = evaluate(model, new DataLoader(test, { batchSize: o.batchSize ?? 1000 }), {
+  const r = evaluate(model, new DataLoader(test, { batchSize: o.batchSize ?? EVAL_BATCH }), {
     loss: (out, b) => crossEntropy(out, b.y),
     metrics: ['accuracy', 'top5'],
     progress: o.progress ?? true,
