@@ -10,4 +10,10 @@ export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
   readonly backward: (grad: Tensor) => (Tensor | null)[];
+  /**
+   * Set once a backward pass without `retainGraph` has run this node. Its rule
+   * may then no longer be run: a second pass would add the same gradients
+   * again, which is never what a training loop means.
+   */
+  released?: boolean;
 }

@@ -14,6 +14,13 @@ import { numel, shapeStr, type Shape } from './shape.js';
 
 export type NestedNumbers = number | NestedNumbers[];
 
+/** An object literal (an options bag), as opposed to a tensor, array or class instance. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
@@ -144,9 +151,20 @@ export class Tensor {
 
   // ---------------------------------------------------------------- autograd
 
-  /** Backpropagate from this tensor (a scalar, or pass the output gradient). */
-  backward(gradient?: Tensor, opts: BackwardOptions = {}): void {
-    runBackward(this, gradient, opts);
+  /**
+   * Backpropagate from this tensor (a scalar, or pass the output gradient).
+   * The graph is released afterwards unless `retainGraph` (or `createGraph`) is set.
+   * @example loss.backward({ retainGraph: true }); // or loss.backward(undefined, { retainGraph: true })
+   */
+  backward(opts?: BackwardOptions): void;
+  backward(gradient?: Tensor | null, opts?: BackwardOptions): void;
+  backward(first?: Tensor | BackwardOptions | null, opts?: BackwardOptions): void {
+    if (isPlainObject(first)) {
+      if (opts !== undefined) throw new TypeError('backward: options given twice (pass backward(opts) or backward(gradient, opts))');
+      runBackward(this, undefined, first);
+    } else {
+      runBackward(this, (first ?? undefined) as Tensor | undefined, opts ?? {});
+    }
   }
 
   /** Keep `.grad` for this intermediate tensor. */
