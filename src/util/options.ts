@@ -97,3 +97,13 @@ export function describeValue(v: unknown): string {
   }
   return `an object ${json.length > 40 ? `${json.slice(0, 40)}…` : json}`;
 }
+
+/**
+ * `opts` without its undefined-valued keys, so that `{ ...defaults, ...opts }`
+ * keeps a default where a caller forwarded an unset value (`{ eps: cfg.eps }`).
+ */
+export function definedOptions<T extends object>(opts: T | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  if (opts) for (const [k, v] of Object.entries(opts)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
