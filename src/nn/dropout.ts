@@ -14,9 +14,9 @@ export interface DropoutOptions {
 export function checkProbability(where: string, p: unknown): void {
   if (typeof p !== 'number') {
     const hint = typeof p === 'object' && p !== null ? ` (pass it first: new ${where}(0.1, opts))` : '';
-    throw new TypeError(`${where}: the drop probability must be a number in [0, 1], got ${describeValue(p)}${hint}`);
+    throw new TypeError(`${where}: probability must be a number in [0, 1], got ${describeValue(p)}${hint}`);
   }
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`${where}: the drop probability must be in [0, 1], got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`${where}: probability must be in [0, 1], got ${p}`);
 }
 
 /**

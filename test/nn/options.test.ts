@@ -34,11 +34,11 @@ describe('layer options', () => {
   });
 
   it('bad values get PyTorch-like messages', () => {
-    expect(() => new Dropout(1.5)).toThrow('Dropout: the drop probability must be in [0, 1], got 1.5');
-    expect(() => new Dropout(-0.1)).toThrow('Dropout: the drop probability must be in [0, 1], got -0.1');
-    expect(() => new Dropout(loose({ p: 0.1 }))).toThrow('Dropout: the drop probability must be a number in [0, 1], got an object {"p":0.1} (pass it first: new Dropout(0.1, opts))');
-    expect(() => new Dropout('0.5' as never)).toThrow('Dropout: the drop probability must be a number in [0, 1], got the string "0.5"');
-    expect(() => new DropPath(2)).toThrow('DropPath: the drop probability must be in [0, 1], got 2');
+    expect(() => new Dropout(1.5)).toThrow('Dropout: probability must be in [0, 1], got 1.5');
+    expect(() => new Dropout(-0.1)).toThrow('Dropout: probability must be in [0, 1], got -0.1');
+    expect(() => new Dropout(loose({ p: 0.1 }))).toThrow('Dropout: probability must be a number in [0, 1], got an object {"p":0.1} (pass it first: new Dropout(0.1, opts))');
+    expect(() => new Dropout('0.5' as never)).toThrow('Dropout: probability must be a number in [0, 1], got the string "0.5"');
+    expect(() => new DropPath(2)).toThrow('DropPath: probability must be in [0, 1], got 2');
     expect(() => new Conv2d(3, 8, 3, loose({ paddingMode: 'mirror' }))).toThrow("Conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got \"mirror\"");
     expect(() => new GELU(loose({ approximate: 'tanh' }))).toThrow("GELU: approximate must be 'none' or 'tanh', got an object");
   });
