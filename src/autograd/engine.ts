@@ -48,6 +48,15 @@ function topoOrder(roots: readonly Tensor[]): Tensor[] {
   return order;
 }
 
+const releasedRule = (): never => {
+  throw new Error('internal: a released graph node was run');
+};
+
+function release(node: GradNode): void {
+  node.released = true;
+  node.backward = releasedRule;
+}
+
 /**
  * Tensors in `order` whose node must run for a gradient to reach one of
  * `targets`: those with a target among their ancestors. (`order` lists inputs
@@ -113,7 +122,7 @@ export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], op
     }
     return grads;
   });
-  if (!retain) for (const node of ran) node.released = true;
+  if (!retain) for (const node of ran) release(node);
   return grads;
 }
 
