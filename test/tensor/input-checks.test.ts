@@ -69,6 +69,16 @@ describe.each(BACKENDS)('%s backend: sizes as one array or as separate numbers',
     expectClose(x.repeat(1, 2), [1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6]);
   }));
 
+  it('the types accept each spelling and refuse a mix', run(() => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    // @ts-expect-error an array and then separate sizes
+    expect(() => x.view([2], 3)).toThrow('view: unexpected argument 3 after the shape [2]');
+    // @ts-expect-error options after a method's sizes
+    expect(() => x.reshape(3, 2, { dtype: 'int32' })).toThrow('reshape: argument 2 is an object');
+    // @ts-expect-error a string size
+    expect(() => zeros(2, '3')).toThrow('zeros: argument 1 is the string "3"');
+  }));
+
   it('bad sizes get one-line errors naming the argument, never an internal message', run(() => {
     const x = tensor([[1, 2, 3], [4, 5, 6]]);
     expect(() => x.view(16, 320)).toThrow('view: cannot reshape a tensor of shape [2, 3] (6 elements) into [16, 320]');
