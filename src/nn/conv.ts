@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
 import { emptyParameter, type FactoryOptions, type Parameter } from './parameter.js';
-import { checkOptions } from '../util/options.js';
+import { checkInt, checkOptions } from '../util/options.js';
 
 /** 'zeros' pads inside the convolution; the others pad first with that mode (torch's padding_mode). */
 export type ConvPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -45,6 +45,8 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
   ) {
     super();
     checkOptions(op, opts, CONV_OPTIONS);
+    checkInt(op, 'inChannels', inChannels, 1);
+    checkInt(op, 'outChannels', outChannels, 1);
     const n = kernelSize.length;
     const many = (v: number | readonly number[] | undefined, dflt: number, what: string): number[] => {
       const arr = v === undefined ? Array(n).fill(dflt) : typeof v === 'number' ? Array(n).fill(v) : [...v];

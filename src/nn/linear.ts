@@ -4,7 +4,7 @@ import { linear } from './functional.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
 import { emptyParameter, type FactoryOptions, type Parameter } from './parameter.js';
-import { checkOptions } from '../util/options.js';
+import { checkInt, checkOptions } from '../util/options.js';
 
 export interface LinearOptions extends FactoryOptions {
   /** Learn an additive bias (default true). */
@@ -29,6 +29,8 @@ export class Linear extends Module<[Tensor], Tensor> {
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
     checkOptions(this.constructor.name, opts, LINEAR_OPTIONS);
+    checkInt(this.constructor.name, 'inFeatures', inFeatures);
+    checkInt(this.constructor.name, 'outFeatures', outFeatures);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = emptyParameter([outFeatures, inFeatures], opts.dtype);

@@ -107,3 +107,10 @@ export function definedOptions<T extends object>(opts: T | undefined): Partial<T
   if (opts) for (const [k, v] of Object.entries(opts)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }
+
+/** Throw unless `value` is an integer ≥ `min` (a layer size, a count), naming the argument. */
+export function checkInt(where: string, name: string, value: unknown, min = 0): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new (typeof value === 'number' ? RangeError : TypeError)(`${where}: ${name} must be an integer ≥ ${min}, got ${describeValue(value)}`);
+  }
+}

@@ -40,6 +40,11 @@ describe('layer options', () => {
     expect(() => new Dropout('0.5' as never)).toThrow('Dropout: probability must be a number in [0, 1], got the string "0.5"');
     expect(() => new DropPath(2)).toThrow('DropPath: probability must be in [0, 1], got 2');
     expect(() => new Conv2d(3, 8, 3, loose({ paddingMode: 'mirror' }))).toThrow("Conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got \"mirror\"");
+    expect(() => new Linear(784, '256' as never)).toThrow('Linear: outFeatures must be an integer ≥ 0, got the string "256"');
+    expect(() => new Linear(2.5, 3)).toThrow('Linear: inFeatures must be an integer ≥ 0, got 2.5');
+    expect(() => new Embedding(-1, 4)).toThrow('Embedding: numEmbeddings must be an integer ≥ 0, got -1');
+    expect(() => new Conv2d(0, 8, 3)).toThrow('Conv2d: inChannels must be an integer ≥ 1, got 0');
+    expect(() => new BatchNorm1d(loose({ numFeatures: 3 }))).toThrow('BatchNorm1d: numFeatures must be an integer ≥ 1, got an object');
     expect(() => new GELU(loose({ approximate: 'tanh' }))).toThrow("GELU: approximate must be 'none' or 'tanh', got an object");
   });
 });
