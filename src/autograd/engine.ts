@@ -77,7 +77,13 @@ function needed(order: readonly Tensor[], targets: readonly Tensor[]): Set<Tenso
  * targets run (as torch.autograd.grad), so the rest of the graph is neither
  * computed nor released.
  */
-export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], opts: BackwardOptions = {}, targets?: readonly Tensor[]): Map<Tensor, Tensor> {
+export function propagate(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  opts: BackwardOptions = {},
+  targets?: readonly Tensor[],
+  caller = 'backward',
+): Map<Tensor, Tensor> {
   const run = opts.createGraph ? enableGrad : noGrad;
   const retain = opts.retainGraph ?? opts.createGraph ?? false;
   // Nodes run by this pass; released only once the whole pass succeeded, so
@@ -105,7 +111,7 @@ export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], op
       if (!node || !g || (need && !need.has(t))) continue;
       if (node.released) {
         throw new Error(
-          `backward: the graph through '${node.op}' was already used by an earlier backward pass and has been released; ` +
+          `${caller}: the graph through '${node.op}' was already used by an earlier backward pass and has been released; ` +
             'pass { retainGraph: true } to the first backward() or grad() to backpropagate through it again, or recompute the forward pass',
         );
       }
@@ -183,7 +189,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tenso
   inputs.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`grad: input ${i} does not require grad`);
   });
-  const grads = propagate(outs, seeds, opts, inputs);
+  const grads = propagate(outs, seeds, opts, inputs, 'grad');
   return inputs.map((t, i) => {
     const g = grads.get(t);
     if (g) return opts.createGraph ? g : g.detach();
