@@ -31,14 +31,26 @@ export function stridedScatter(src: Tensor, baseShape: Shape, strides: readonly 
 // ---------------------------------------------------------------- reshaping (shares storage)
 
 function inferShape(size: number, shape: readonly number[], op: string, from: Shape): number[] {
-  checkSizeList(shape, op);
-  const neg = shape.filter((d) => d === -1).length;
+  if (!Array.isArray(shape)) checkSizeList(shape, op);
+  // One pass, as reshape runs many times per step: count the -1s, multiply the rest.
+  let neg = 0;
+  let known = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (d === -1) {
+      neg++;
+      continue;
+    }
+    if (!Number.isInteger(d) || d < 0) {
+      checkSizeList(shape, op); // a non-number gets its own message
+      throw new RangeError(`${op}: size ${d} at index ${i} of ${shapeStr(shape)} is not a non-negative integer (or -1, inferred)`);
+    }
+    known *= d;
+  }
   if (neg > 1) throw new Error(`${op}: only one dimension can be -1, got ${shapeStr(shape)}`);
-  const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
-  const bad = shape.findIndex((d) => d !== -1 && (!Number.isInteger(d) || d < 0));
-  if (bad >= 0) throw new RangeError(`${op}: size ${shape[bad]} at index ${bad} of ${shapeStr(shape)} is not a non-negative integer (or -1, inferred)`);
-  const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : size / known) : d));
-  if (!out.every(Number.isInteger) || numel(out) !== size || (neg && known === 0)) {
+  const inferred = known === 0 ? 0 : size / known;
+  const out = neg ? shape.map((d) => (d === -1 ? inferred : d)) : [...shape];
+  if ((neg && (known === 0 || !Number.isInteger(inferred))) || numel(out) !== size) {
     throw new Error(`${op}: cannot reshape a tensor of shape ${shapeStr(from)} (${size} elements) into ${shapeStr(shape)}`);
   }
   return out;

@@ -14,6 +14,14 @@ import { numel, parseSizeArgs, shapeStr, type Shape, type SizeArgs } from './sha
 
 export type NestedNumbers = number | NestedNumbers[];
 
+/**
+ * The sizes a shape-taking method was given. The usual call, one array, is
+ * passed straight on (the op checks its elements); other forms are parsed.
+ */
+function sizes(args: SizeArgs, op: string, noun?: string): readonly number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? args[0] : parseSizeArgs(args, op, { noun }).sizes;
+}
+
 /** An object literal (an options bag), as opposed to a tensor, array or class instance. */
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
@@ -240,19 +248,19 @@ export class Tensor {
 
   // ---------------------------------------------------------------- shape and movement
   /** New shape, as one array or separate sizes (`x.reshape([2, -1])`, `x.reshape(2, -1)`); -1 is inferred. */
-  reshape(...shape: SizeArgs): Tensor { return ops.reshape(this, parseSizeArgs(shape, 'reshape').sizes); }
+  reshape(...shape: SizeArgs): Tensor { return ops.reshape(this, sizes(shape, 'reshape')); }
   /** Same as reshape (storage is always contiguous, so every reshape is a view). */
-  view(...shape: SizeArgs): Tensor { return ops.reshape(this, parseSizeArgs(shape, 'view').sizes, 'view'); }
+  view(...shape: SizeArgs): Tensor { return ops.reshape(this, sizes(shape, 'view'), 'view'); }
   flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
   unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
   squeeze(dims?: number | readonly number[]): Tensor { return ops.squeeze(this, dims); }
   /** Reorder dims, as one array or separate dims (`x.permute([1, 0])`, `x.permute(1, 0)`). */
-  permute(...dims: SizeArgs): Tensor { return ops.permute(this, parseSizeArgs(dims, 'permute', { noun: 'dims' }).sizes); }
+  permute(...dims: SizeArgs): Tensor { return ops.permute(this, sizes(dims, 'permute', 'dims')); }
   transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
   /** Transpose of the last two dims. */
   get mT(): Tensor { return ops.transpose(this, -2, -1); }
   /** Broadcast to a shape given as one array or separate sizes; -1 keeps a dim. */
-  expand(...shape: SizeArgs): Tensor { return ops.expand(this, parseSizeArgs(shape, 'expand').sizes); }
+  expand(...shape: SizeArgs): Tensor { return ops.expand(this, sizes(shape, 'expand')); }
   broadcastTo(shape: readonly number[]): Tensor { return ops.expand(this, shape); }
   narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
   select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
@@ -266,7 +274,7 @@ export class Tensor {
   roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor { return ops.roll(this, shifts, dims); }
   flip(dims: number | readonly number[]): Tensor { return ops.flip(this, dims); }
   /** Tile along each dim, repeats as one array or separate numbers (`x.repeat(2, 1)`). */
-  repeat(...reps: SizeArgs): Tensor { return ops.repeat(this, parseSizeArgs(reps, 'repeat', { noun: 'repeats' }).sizes); }
+  repeat(...reps: SizeArgs): Tensor { return ops.repeat(this, sizes(reps, 'repeat', 'repeats')); }
   tril(k = 0): Tensor { return ops.tril(this, k); }
   triu(k = 0): Tensor { return ops.triu(this, k); }
 
