@@ -105,7 +105,9 @@ export function tensor(data: NestedArray | Storage | ArrayLike<number>, opts: Te
 }
 
 /** `value` everywhere in `shape` (an array: the argument after it is the value, so sizes cannot be listed separately). */
-export function full(shape: Shape, value: number, opts: TensorOptions = {}): Tensor {
+export function full(shape: Shape, value: number | boolean, opts: TensorOptions = {}): Tensor {
+  if (typeof value === 'boolean') return filled(shape, value ? 1 : 0, { dtype: 'bool', ...opts }, 'full');
+  if (typeof value !== 'number') throw new TypeError(`full: the fill value must be a number or a boolean, got ${describeValue(value)}`);
   return filled(shape, value, opts, 'full');
 }
 

@@ -4,7 +4,7 @@
  * array or as separate numbers (PyTorch's two spellings).
  */
 import { describe, expect, it } from 'vitest';
-import { Generator, ones, rand, randn, tensor, withBackend, zeros } from '../../src/index.js';
+import { full, Generator, ones, rand, randn, tensor, withBackend, zeros } from '../../src/index.js';
 import { BACKENDS, expectClose } from '../helpers.js';
 
 describe('tensor() data', () => {
@@ -95,6 +95,9 @@ describe.each(BACKENDS)('%s backend: sizes as one array or as separate numbers',
     expect(() => (zeros as (...a: unknown[]) => unknown)()).toThrow('zeros: no sizes given (write zeros([2, 3]) or zeros(2, 3); [] gives a 0-d tensor)');
     expect(() => (zeros as (...a: unknown[]) => unknown)({ dtype: 'int32' })).toThrow('zeros: no sizes given');
     expect(() => (zeros as (...a: unknown[]) => unknown)([2], 3)).toThrow('zeros: unexpected argument 3 after the shape [2] (give the sizes either as one array or as separate numbers)');
+    expect(() => full(2 as never, 3)).toThrow('full: expected the shape as an array of numbers like [2, 3], got 2');
+    expect(() => full([2], '1' as never)).toThrow('full: the fill value must be a number or a boolean, got the string "1"');
+    expect(full([2], true).dtype).toBe('bool');
     expect(() => (randn as (...a: unknown[]) => unknown)(2, 3, 'x')).toThrow('randn: argument 2 is the string "x"; expected an integer (or, last, an options object)');
   }));
 });
