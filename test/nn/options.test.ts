@@ -1,9 +1,9 @@
 /** Layer constructors: option objects are checked once, at construction, naming unknown keys and bad values. */
 import { describe, expect, it } from 'vitest';
 import {
-  AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, Dropout, DropPath, Embedding, GELU, GroupNorm, LayerNorm, Linear, MaxPool1d, RMSNorm,
+  AvgPool2d, BatchNorm1d, BatchNorm2d, Buffer, Parameter, Conv1d, Conv2d, Dropout, DropPath, Embedding, GELU, GroupNorm, LayerNorm, Linear, MaxPool1d, RMSNorm,
 } from '../../src/nn/index.js';
-import { Generator } from '../../src/index.js';
+import { Generator, zeros } from '../../src/index.js';
 
 // Options a JS caller (or a spread config) could pass, which the types would reject.
 const loose = (o: Record<string, unknown>): never => o as never;
@@ -31,6 +31,13 @@ describe('layer options', () => {
     expect(new Conv2d(3, 8, 3, { stride: 2, padding: 1, bias: false, paddingMode: 'reflect' }).paddingMode).toBe('reflect');
     expect(new BatchNorm1d(8, { momentum: null, affine: false }).weight).toBeNull();
     expect(new Dropout(0.2, { generator: g }).generator).toBe(g);
+  });
+
+  it('Parameter and Buffer check what they wrap and their options', () => {
+    expect(() => new Parameter(zeros([2]), loose({ requiresGrad: false }))).toThrow('Parameter: requiresGrad must be a boolean, got an object {"requiresGrad":false}');
+    expect(() => new Parameter([1, 2] as never)).toThrow('Parameter: expected a tensor to wrap, got an array of length 2');
+    expect(() => new Buffer(zeros([2]), loose({ persistant: false }))).toThrow("Buffer: unknown option 'persistant' (did you mean 'persistent'?)");
+    expect(new Buffer(zeros([2]), { persistent: false }).persistent).toBe(false);
   });
 
   it('bad values get PyTorch-like messages', () => {
