@@ -4,12 +4,21 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
+import { checkOptions, describeValue } from '../util/options.js';
 import { enableGrad, noGrad } from './mode.js';
+import type { GradNode } from './node.js';
 
 export interface BackwardOptions {
-  /** Record the backward pass itself so the gradients can be differentiated again. */
+  /** Record the backward pass itself so the gradients can be differentiated again (implies `retainGraph`). */
   createGraph?: boolean;
+  /**
+   * Keep the graph usable for another backward pass (default: `createGraph`).
+   * Without it a graph can be backpropagated through once, as in PyTorch.
+   */
+  retainGraph?: boolean;
 }
+
+const BACKWARD_OPTIONS = ['createGraph', 'retainGraph'] as const;
 
 /** Tensors reachable from `roots` through recorded nodes, inputs before outputs. */
 function topoOrder(roots: readonly Tensor[]): Tensor[] {
@@ -39,10 +48,48 @@ function topoOrder(roots: readonly Tensor[]): Tensor[] {
   return order;
 }
 
-/** Propagate `seeds` (one per root) backwards; returns the gradient of every tensor reached. */
-export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], opts: BackwardOptions = {}): Map<Tensor, Tensor> {
+const releasedRule = (): never => {
+  throw new Error('internal: a released graph node was run');
+};
+
+function release(node: GradNode): void {
+  node.released = true;
+  node.backward = releasedRule;
+}
+
+/**
+ * Tensors in `order` whose node must run for a gradient to reach one of
+ * `targets`: those with a target among their ancestors. (`order` lists inputs
+ * before outputs, so one forward sweep suffices.)
+ */
+function needed(order: readonly Tensor[], targets: readonly Tensor[]): Set<Tensor> {
+  const isTarget = new Set(targets);
+  const need = new Set<Tensor>();
+  for (const t of order) {
+    if (t._node?.inputs.some((inp) => isTarget.has(inp) || need.has(inp))) need.add(t);
+  }
+  return need;
+}
+
+/**
+ * Propagate `seeds` (one per root) backwards; returns the gradient of every
+ * tensor reached. With `targets`, only the nodes between the roots and the
+ * targets run (as torch.autograd.grad), so the rest of the graph is neither
+ * computed nor released.
+ */
+export function propagate(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  opts: BackwardOptions = {},
+  targets?: readonly Tensor[],
+  caller = 'backward',
+): Map<Tensor, Tensor> {
   const run = opts.createGraph ? enableGrad : noGrad;
-  return run(() => {
+  const retain = opts.retainGraph ?? opts.createGraph ?? false;
+  // Nodes run by this pass; released only once the whole pass succeeded, so
+  // a pass that throws leaves the graph as it found it.
+  const ran: GradNode[] = [];
+  const grads = run(() => {
     const grads = new Map<Tensor, Tensor>();
     const accumulate = (t: Tensor, g: Tensor): void => {
       const prev = grads.get(t);
@@ -56,12 +103,20 @@ export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], op
       accumulate(r, s);
     });
     const order = topoOrder(roots);
+    const need = targets ? needed(order, targets) : null;
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const node = t._node;
       const g = grads.get(t);
-      if (!node || !g) continue;
+      if (!node || !g || (need && !need.has(t))) continue;
+      if (node.released) {
+        throw new Error(
+          `${caller}: the graph through '${node.op}' was already used by an earlier backward pass and has been released; ` +
+            'pass { retainGraph: true } to the first backward() or grad() to backpropagate through it again, or recompute the forward pass',
+        );
+      }
       const inGrads = node.backward(g);
+      ran.push(node);
       node.inputs.forEach((inp, k) => {
         const ig = inGrads[k];
         if (!ig || !inp.requiresGrad) return;
@@ -73,10 +128,16 @@ export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], op
     }
     return grads;
   });
+  if (!retain) for (const node of ran) release(node);
+  return grads;
 }
 
 /** `tensor.backward()`: accumulate gradients into `.grad` of leaves (and of tensors marked `retainGrad()`). */
 export function backward(root: Tensor, seed: Tensor | undefined, opts: BackwardOptions = {}): void {
+  checkOptions('backward', opts, BACKWARD_OPTIONS);
+  if (seed !== undefined && !isTensor(seed)) {
+    throw new TypeError(`backward: the gradient must be a tensor shaped like the output ${shapeStr(root.shape)}, got ${describeValue(seed)}`);
+  }
   if (!root.requiresGrad) throw new Error('backward: the tensor does not require grad and has no grad history');
   let s = seed;
   if (!s) {
@@ -96,6 +157,9 @@ export function backward(root: Tensor, seed: Tensor | undefined, opts: BackwardO
   });
 }
 
+/** Duck-typed so this module needs no runtime import of Tensor (which imports it). */
+const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && 'shape' in v && 'data' in v && 'dtype' in v;
+
 export interface GradOptions extends BackwardOptions {
   /** Seed gradients, one per output (required for non-scalar outputs). */
   gradOutputs?: Tensor | readonly Tensor[];
@@ -113,6 +177,7 @@ export interface GradOptions extends BackwardOptions {
  * const [d2y] = grad(dy, [x]);                               // 6x = 12
  */
 export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
+  checkOptions('grad', opts, [...BACKWARD_OPTIONS, 'gradOutputs', 'allowUnused']);
   const outs = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
   const given = opts.gradOutputs === undefined ? [] : Array.isArray(opts.gradOutputs) ? opts.gradOutputs : [opts.gradOutputs];
   const seeds = outs.map((o, i) => {
@@ -124,7 +189,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tenso
   inputs.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`grad: input ${i} does not require grad`);
   });
-  const grads = propagate(outs, seeds, opts);
+  const grads = propagate(outs, seeds, opts, inputs, 'grad');
   return inputs.map((t, i) => {
     const g = grads.get(t);
     if (g) return opts.createGraph ? g : g.detach();

@@ -9,5 +9,14 @@ import type { Tensor } from '../tensor/tensor.js';
 export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
-  readonly backward: (grad: Tensor) => (Tensor | null)[];
+  /** Replaced by a stub when the node is released (see `released`). */
+  backward: (grad: Tensor) => (Tensor | null)[];
+  /**
+   * Set once a backward pass without `retainGraph` has run this node, as
+   * PyTorch frees a graph's saved tensors. Running it again throws (a second
+   * pass would add the same gradients again). The rule is dropped, and with
+   * it whatever its closure saved beyond the inputs (masks, outputs); the
+   * inputs stay, so later passes still see the graph's shape.
+   */
+  released?: boolean;
 }

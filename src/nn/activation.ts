@@ -6,6 +6,7 @@ import { elu, leakyRelu } from '../ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { geglu, glu, mish, squaredRelu, swiglu } from './functional.js';
 import { Module } from './module.js';
+import { describeValue } from '../util/options.js';
 
 abstract class Activation extends Module<[Tensor], Tensor> {}
 
@@ -26,6 +27,7 @@ export class SquaredReLU extends Activation {
 export class GELU extends Activation {
   constructor(readonly approximate: 'none' | 'tanh' = 'none') {
     super();
+    if (approximate !== 'none' && approximate !== 'tanh') throw new TypeError(`GELU: approximate must be 'none' or 'tanh', got ${describeValue(approximate)}`);
   }
 
   forward(x: Tensor): Tensor {

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { batchNorm } from './functional.js';
 import { Module } from './module.js';
 import { Buffer, emptyParameter, type FactoryOptions, type Parameter } from './parameter.js';
+import { checkInt, checkOptions } from '../util/options.js';
 
 export interface BatchNormOptions extends Pick<FactoryOptions, 'dtype'> {
   eps?: number;
@@ -34,6 +35,8 @@ abstract class BatchNormBase extends Module<[Tensor], Tensor> {
 
   constructor(readonly numFeatures: number, opts: BatchNormOptions) {
     super();
+    checkOptions(this.constructor.name, opts, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
+    checkInt(this.constructor.name, 'numFeatures', numFeatures, 1);
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     const affine = opts.affine ?? true;

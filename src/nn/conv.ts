@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
 import { emptyParameter, type FactoryOptions, type Parameter } from './parameter.js';
+import { checkInt, checkOptions } from '../util/options.js';
 
 /** 'zeros' pads inside the convolution; the others pad first with that mode (torch's padding_mode). */
 export type ConvPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -20,6 +21,9 @@ export interface ConvOptions<P> extends FactoryOptions {
 }
 
 type Pair = number | readonly [number, number];
+
+const CONV_OPTIONS: readonly (keyof ConvOptions<unknown>)[] = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'generator', 'dtype'];
+const PADDING_MODES: readonly ConvPaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 /** Shared machinery of Conv1d (one spatial dim) and Conv2d (two). */
 abstract class ConvNd extends Module<[Tensor], Tensor> {
@@ -40,6 +44,9 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
     op: string,
   ) {
     super();
+    checkOptions(op, opts, CONV_OPTIONS);
+    checkInt(op, 'inChannels', inChannels, 1);
+    checkInt(op, 'outChannels', outChannels, 1);
     const n = kernelSize.length;
     const many = (v: number | readonly number[] | undefined, dflt: number, what: string): number[] => {
       const arr = v === undefined ? Array(n).fill(dflt) : typeof v === 'number' ? Array(n).fill(v) : [...v];
@@ -57,6 +64,7 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
       throw new Error(`${op}: ${inChannels} input and ${outChannels} output channels must both be divisible by groups=${this.groups}`);
     }
     this.paddingMode = opts.paddingMode ?? 'zeros';
+    if (!PADDING_MODES.includes(this.paddingMode)) throw new Error(`${op}: paddingMode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(this.paddingMode)}`);
     const p = opts.padding ?? 0;
     if (p === 'same') {
       if (this.stride.some((s) => s !== 1)) throw new Error(`${op}: padding 'same' is not supported for strided convolutions (stride ${JSON.stringify(this.stride)})`);

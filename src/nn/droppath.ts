@@ -8,6 +8,8 @@ import { allocStorage } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
+import { checkOptions } from '../util/options.js';
+import { checkProbability } from './dropout.js';
 
 export interface DropPathOptions {
   /** Source of the keep/drop draws (default: mlpkit's default generator). */
@@ -44,9 +46,11 @@ export class DropPath extends Module<[Tensor], Tensor> {
   readonly generator: Generator;
   readonly scaleByKeep: boolean;
 
-  constructor(readonly p = 0, { generator = defaultGenerator, scaleByKeep = true }: DropPathOptions = {}) {
+  constructor(readonly p = 0, opts: DropPathOptions = {}) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`DropPath: probability must be in [0, 1], got ${p}`);
+    checkProbability('DropPath', p);
+    checkOptions('DropPath', opts, ['generator', 'scaleByKeep']);
+    const { generator = defaultGenerator, scaleByKeep = true } = opts;
     this.generator = generator;
     this.scaleByKeep = scaleByKeep;
   }

@@ -4,6 +4,7 @@ import { embedding } from './functional.js';
 import { normal_ } from './init.js';
 import { Module } from './module.js';
 import { emptyParameter, type FactoryOptions, type Parameter } from './parameter.js';
+import { checkInt, checkOptions } from '../util/options.js';
 
 export interface EmbeddingOptions extends FactoryOptions {
   /** A row that stays as stored (zeros at init) and gets no gradient; negative counts from the end. */
@@ -21,6 +22,9 @@ export class Embedding extends Module<[Tensor], Tensor> {
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: EmbeddingOptions = {}) {
     super();
+    checkOptions('Embedding', opts, ['paddingIdx', 'generator', 'dtype']);
+    checkInt('Embedding', 'numEmbeddings', numEmbeddings);
+    checkInt('Embedding', 'embeddingDim', embeddingDim);
     const p = opts.paddingIdx ?? null;
     if (p !== null && (!Number.isInteger(p) || p >= numEmbeddings || p < -numEmbeddings)) {
       throw new RangeError(`Embedding: paddingIdx ${p} is out of range for ${numEmbeddings} embeddings`);

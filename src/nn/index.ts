@@ -21,7 +21,9 @@ export type { LayerNormOptions, RMSNormOptions, GroupNormOptions } from './norm.
 export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
 export type { BatchNormOptions } from './batchnorm.js';
 export { Dropout } from './dropout.js';
+export type { DropoutOptions } from './dropout.js';
 export { DropPath, dropPath } from './droppath.js';
+export type { DropPathOptions } from './droppath.js';
 export { ReLU, SquaredReLU, GELU, SiLU, Sigmoid, Tanh, Softplus, LeakyReLU, ELU, Mish, GLU, GEGLU, SwiGLU } from './activation.js';
 export { MaxPool2d, AvgPool2d, MaxPool1d, AvgPool1d } from './pooling.js';
 export type { Pool1dOptions } from './pooling.js';

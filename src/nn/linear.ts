@@ -4,11 +4,14 @@ import { linear } from './functional.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
 import { emptyParameter, type FactoryOptions, type Parameter } from './parameter.js';
+import { checkInt, checkOptions } from '../util/options.js';
 
 export interface LinearOptions extends FactoryOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
 }
+
+const LINEAR_OPTIONS: readonly (keyof LinearOptions)[] = ['bias', 'generator', 'dtype'];
 
 /**
  * y = x·Wᵀ + b. x: [..., inFeatures] → [..., outFeatures]; weight
@@ -25,6 +28,9 @@ export class Linear extends Module<[Tensor], Tensor> {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
+    checkOptions(this.constructor.name, opts, LINEAR_OPTIONS);
+    checkInt(this.constructor.name, 'inFeatures', inFeatures);
+    checkInt(this.constructor.name, 'outFeatures', outFeatures);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = emptyParameter([outFeatures, inFeatures], opts.dtype);

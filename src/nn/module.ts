@@ -22,6 +22,7 @@
 import { noGrad } from '../autograd/mode.js';
 import { shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkOptions, describeValue } from '../util/options.js';
 import { Buffer, Parameter } from './parameter.js';
 
 /** Name → tensor, in PyTorch's key format (`layers.0.weight`). */
@@ -252,8 +253,14 @@ export abstract class Module<I extends unknown[] = unknown[], O = unknown> {
    * and so are missing and unexpected keys unless `strict: false`.
    * @returns the keys that were missing from `sd` and those `sd` had in excess.
    */
-  loadStateDict(sd: StateDict | ReadonlyMap<string, Tensor>, { strict = true }: LoadStateDictOptions = {}): LoadStateDictResult {
-    const given = sd instanceof Map ? sd : new Map(Object.entries(sd as StateDict));
+  loadStateDict(sd: StateDict | ReadonlyMap<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
+    const where = `loadStateDict (${this.constructor.name})`;
+    checkOptions(where, opts, ['strict']);
+    const { strict = true } = opts;
+    if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor) {
+      throw new TypeError(`${where}: expected a state dict (an object or Map from names to tensors), got ${describeValue(sd)}`);
+    }
+    const given: ReadonlyMap<string, unknown> = sd instanceof Map ? sd : new Map(Object.entries(sd as StateDict));
     const own = this.liveState();
     const ownNames = new Set(own.map(([n]) => n));
     const missingKeys = own.map(([n]) => n).filter((n) => !given.has(n));
@@ -261,7 +268,10 @@ export abstract class Module<I extends unknown[] = unknown[], O = unknown> {
     const problems: string[] = [];
     for (const [name, t] of own) {
       const src = given.get(name);
-      if (src && !sameShapeOf(src, t)) {
+      if (given.has(name) && !(src instanceof Tensor)) {
+        const hint = ArrayBuffer.isView(src) ? ` (wrap it: tensor(data, { shape: ${shapeStr(t.shape)} }))` : '';
+        problems.push(`'${name}' is ${describeValue(src)}, not a tensor${hint}`);
+      } else if (src instanceof Tensor && !sameShapeOf(src, t)) {
         problems.push(`size mismatch for '${name}': the state dict has ${shapeStr(src.shape)}, the module has ${shapeStr(t.shape)}`);
       }
     }
@@ -273,7 +283,7 @@ export abstract class Module<I extends unknown[] = unknown[], O = unknown> {
       throw new Error(`loadStateDict (${this.constructor.name}): ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`);
     }
     for (const [name, t] of own) {
-      const src = given.get(name);
+      const src = given.get(name) as Tensor | undefined;
       // TypedArray.set converts between element types (an int64 counter read as float, say).
       if (src) t.data.set(src.data);
     }

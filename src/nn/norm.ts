@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { groupNorm, layerNorm, rmsNorm } from './functional.js';
 import { Module } from './module.js';
 import { emptyParameter, type FactoryOptions, type Parameter } from './parameter.js';
+import { checkOptions } from '../util/options.js';
 
 const asShape = (s: number | readonly number[]): number[] => (typeof s === 'number' ? [s] : [...s]);
 
@@ -28,6 +29,7 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
+    checkOptions('LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
     this.normalizedShape = asShape(normalizedShape);
     this.eps = opts.eps ?? 1e-5;
     const affine = opts.elementwiseAffine ?? true;
@@ -68,6 +70,7 @@ export class RMSNorm extends Module<[Tensor], Tensor> {
 
   constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {
     super();
+    checkOptions('RMSNorm', opts, ['eps', 'elementwiseAffine', 'dtype']);
     this.normalizedShape = asShape(normalizedShape);
     this.eps = opts.eps;
     this.weight = opts.elementwiseAffine === false ? null : emptyParameter(this.normalizedShape, opts.dtype);
@@ -105,6 +108,7 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
 
   constructor(readonly numGroups: number, readonly numChannels: number, opts: GroupNormOptions = {}) {
     super();
+    checkOptions('GroupNorm', opts, ['eps', 'affine', 'dtype']);
     if (!Number.isInteger(numGroups) || numGroups < 1 || numChannels % numGroups !== 0) {
       throw new Error(`GroupNorm: ${numChannels} channels are not divisible into ${numGroups} groups`);
     }

@@ -10,6 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { isFloat, type DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/random.js';
+import { checkOptions, describeValue } from '../util/options.js';
 
 /**
  * A trainable tensor: a leaf that requires grad (unless frozen with
@@ -19,6 +20,8 @@ import type { Generator } from '../tensor/random.js';
  */
 export class Parameter extends Tensor {
   constructor(init: Tensor, requiresGrad = true) {
+    if (!(init instanceof Tensor)) throw new TypeError(`Parameter: expected a tensor to wrap, got ${describeValue(init)}`);
+    if (typeof requiresGrad !== 'boolean') throw new TypeError(`Parameter: requiresGrad must be a boolean, got ${describeValue(requiresGrad)}`);
     if (!isFloat(init.dtype)) throw new TypeError(`Parameter: only floating-point tensors can be parameters, got ${init.dtype}`);
     super(init.data, init.shape, init.dtype);
     this.requiresGrad = requiresGrad;
@@ -32,9 +35,11 @@ export class Parameter extends Tensor {
 export class Buffer extends Tensor {
   readonly persistent: boolean;
 
-  constructor(init: Tensor, { persistent = true }: { persistent?: boolean } = {}) {
+  constructor(init: Tensor, opts: { persistent?: boolean } = {}) {
+    if (!(init instanceof Tensor)) throw new TypeError(`Buffer: expected a tensor to wrap, got ${describeValue(init)}`);
+    checkOptions('Buffer', opts, ['persistent']);
     super(init.data, init.shape, init.dtype);
-    this.persistent = persistent;
+    this.persistent = opts.persistent ?? true;
   }
 }
 

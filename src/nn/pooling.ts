@@ -2,6 +2,7 @@
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d, type AvgPool2dOptions, type Pool2dOptions } from '../ops/conv.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
+import { checkOptions } from '../util/options.js';
 
 type Pair = number | readonly [number, number];
 
@@ -9,6 +10,7 @@ type Pair = number | readonly [number, number];
 export class MaxPool2d extends Module<[Tensor], Tensor> {
   constructor(readonly kernelSize: Pair, readonly opts: Pool2dOptions = {}) {
     super();
+    checkOptions('MaxPool2d', opts, ['stride', 'padding', 'dilation', 'ceilMode']);
   }
 
   forward(x: Tensor): Tensor {
@@ -24,6 +26,7 @@ export class MaxPool2d extends Module<[Tensor], Tensor> {
 export class AvgPool2d extends Module<[Tensor], Tensor> {
   constructor(readonly kernelSize: Pair, readonly opts: AvgPool2dOptions = {}) {
     super();
+    checkOptions('AvgPool2d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   }
 
   forward(x: Tensor): Tensor {
@@ -44,6 +47,7 @@ export interface Pool1dOptions {
 export class MaxPool1d extends Module<[Tensor], Tensor> {
   constructor(readonly kernelSize: number, readonly opts: Pool1dOptions & { dilation?: number } = {}) {
     super();
+    checkOptions('MaxPool1d', opts, ['stride', 'padding', 'ceilMode', 'dilation']);
   }
 
   forward(x: Tensor): Tensor {
@@ -54,6 +58,7 @@ export class MaxPool1d extends Module<[Tensor], Tensor> {
 export class AvgPool1d extends Module<[Tensor], Tensor> {
   constructor(readonly kernelSize: number, readonly opts: Pool1dOptions & { countIncludePad?: boolean } = {}) {
     super();
+    checkOptions('AvgPool1d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   }
 
   forward(x: Tensor): Tensor {

@@ -5,7 +5,7 @@
  * and its adjoint `stridedScatterAdd`. `asStrided` and `stridedScatter` are the
  * differentiable pair that all of them reduce to.
  */
-import { contiguousStrides, normDim, normDims, numel, sameShape, shapeStr, checkShape, type Shape } from '../tensor/shape.js';
+import { contiguousStrides, normDim, normDims, numel, sameShape, shapeStr, checkShape, checkSizeList, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
 import { empty, kernels, record, requireInt, checkIndexRange, uninit } from './util.js';
@@ -31,21 +31,33 @@ export function stridedScatter(src: Tensor, baseShape: Shape, strides: readonly 
 // ---------------------------------------------------------------- reshaping (shares storage)
 
 function inferShape(size: number, shape: readonly number[], op: string, from: Shape): number[] {
-  const neg = shape.filter((d) => d === -1).length;
-  if (neg > 1) throw new Error(`${op}: only one dimension can be -1, got ${shapeStr(shape)}`);
-  const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
-  if (shape.some((d) => d !== -1 && (!Number.isInteger(d) || d < 0))) {
-    throw new Error(`${op}: invalid shape ${shapeStr(shape)} (dims must be non-negative integers, or one -1)`);
+  if (!Array.isArray(shape)) checkSizeList(shape, op);
+  // One pass, as reshape runs many times per step: count the -1s, multiply the rest.
+  let neg = 0;
+  let known = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (d === -1) {
+      neg++;
+      continue;
+    }
+    if (!Number.isInteger(d) || d < 0) {
+      checkSizeList(shape, op); // a non-number gets its own message
+      throw new RangeError(`${op}: size ${d} at index ${i} of ${shapeStr(shape)} is not a non-negative integer (or -1, inferred)`);
+    }
+    known *= d;
   }
-  const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : size / known) : d));
-  if (!out.every(Number.isInteger) || numel(out) !== size || (neg && known === 0)) {
+  if (neg > 1) throw new Error(`${op}: only one dimension can be -1, got ${shapeStr(shape)}`);
+  const inferred = known === 0 ? 0 : size / known;
+  const out = neg ? shape.map((d) => (d === -1 ? inferred : d)) : [...shape];
+  if ((neg && (known === 0 || !Number.isInteger(inferred))) || numel(out) !== size) {
     throw new Error(`${op}: cannot reshape a tensor of shape ${shapeStr(from)} (${size} elements) into ${shapeStr(shape)}`);
   }
   return out;
 }
 
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  const s = inferShape(x.size, shape, 'reshape', x.shape);
+export function reshape(x: Tensor, shape: readonly number[], op = 'reshape'): Tensor {
+  const s = inferShape(x.size, shape, op, x.shape);
   if (sameShape(s, x.shape)) return x;
   const out = x._withShape(s);
   return record('reshape', out, [x], (g) => [g.reshape(x.shape)]);
@@ -73,6 +85,7 @@ export function squeeze(x: Tensor, dims?: number | readonly number[]): Tensor {
 // ---------------------------------------------------------------- permutations and broadcasting
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  checkSizeList(dims, 'permute', 'dims');
   if (dims.length !== x.ndim) throw new Error(`permute: got ${dims.length} dims ${JSON.stringify(dims)} for a tensor of rank ${x.ndim}`);
   const ds = dims.map((d) => normDim(d, x.ndim, 'permute'));
   if (new Set(ds).size !== ds.length) throw new Error(`permute: dims ${JSON.stringify(dims)} repeat a dim`);
@@ -92,6 +105,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 /** Broadcast to `shape` (−1 keeps a dim), copying. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  checkSizeList(shape, 'expand');
   if (shape.length < x.ndim) throw new Error(`expand: cannot expand shape ${shapeStr(x.shape)} to fewer dims ${shapeStr(shape)}`);
   const lead = shape.length - x.ndim;
   const target = shape.map((d, i) => (d === -1 ? (i < lead ? -1 : x.shape[i - lead]) : d));
@@ -412,6 +426,9 @@ export function roll(x: Tensor, shifts: number | readonly number[], dims?: numbe
 
 /** Tile `x` (torch.Tensor.repeat). */
 export function repeat(x: Tensor, reps: readonly number[]): Tensor {
+  checkSizeList(reps, 'repeat', 'repeats');
+  const bad = reps.findIndex((r) => !Number.isInteger(r) || r < 0);
+  if (bad >= 0) throw new RangeError(`repeat: repeat count ${reps[bad]} at index ${bad} of ${shapeStr(reps)} is not a non-negative integer`);
   if (reps.length < x.ndim) throw new Error(`repeat: ${reps.length} repeats given for a tensor of rank ${x.ndim}`);
   const shape = [...new Array<number>(reps.length - x.ndim).fill(1), ...x.shape];
   const interleaved: number[] = [];

@@ -1,7 +1,8 @@
 /** Adam and AdamW with PyTorch's exact update (bias correction, eps outside the square root, optional AMSGrad). */
 import { getBackend } from '../backend/index.js';
 import type { Storage } from '../tensor/dtype.js';
-import { Optimizer, type BaseHyperparameters, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { checkOptions, definedOptions, describeValue } from '../util/options.js';
+import { checkNumber, Optimizer, type BaseHyperparameters, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 
 export interface AdamHyperparameters extends BaseHyperparameters {
   betas: [number, number];
@@ -11,6 +12,11 @@ export interface AdamHyperparameters extends BaseHyperparameters {
   /** Ascend instead of descend. */
   maximize: boolean;
 }
+
+/** What Adam and AdamW take; unset fields keep PyTorch's defaults. */
+export type AdamOptions = Partial<AdamHyperparameters>;
+
+const ADAM_OPTIONS: readonly (keyof AdamHyperparameters)[] = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'];
 
 /**
  * Adam (Kingma & Ba, 2015) as torch.optim.Adam. Per element at step t, with
@@ -26,16 +32,20 @@ export class Adam extends Optimizer<AdamHyperparameters> {
   /** Decay θ directly (AdamW) rather than through the gradient. */
   protected readonly decoupled: boolean = false;
 
-  constructor(params: Params<AdamHyperparameters>, opts: Partial<AdamHyperparameters> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts });
+  constructor(params: Params<AdamHyperparameters>, opts: AdamOptions = {}) {
+    // new.target names AdamW too, whose constructor forwards its options here.
+    checkOptions(new.target.name, opts, ADAM_OPTIONS);
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...definedOptions(opts) });
   }
 
   protected override validate(g: ParamGroup<AdamHyperparameters>): void {
     super.validate(g);
+    const name = this.constructor.name;
+    if (!Array.isArray(g.betas) || g.betas.length !== 2) throw new TypeError(`${name}: betas must be a pair [beta1, beta2], got ${describeValue(g.betas)}`);
     const [b1, b2] = g.betas;
-    if (!(b1 >= 0 && b1 < 1)) throw new RangeError(`${this.constructor.name}: invalid beta parameter at index 0: ${b1}`);
-    if (!(b2 >= 0 && b2 < 1)) throw new RangeError(`${this.constructor.name}: invalid beta parameter at index 1: ${b2}`);
-    if (!(g.eps >= 0)) throw new RangeError(`${this.constructor.name}: invalid epsilon ${g.eps}`);
+    checkNumber(name, 'beta parameter at index 0:', b1, (v) => v >= 0 && v < 1, 'in [0, 1)');
+    checkNumber(name, 'beta parameter at index 1:', b2, (v) => v >= 0 && v < 1, 'in [0, 1)');
+    checkNumber(name, 'epsilon', g.eps, (v) => v >= 0, '≥ 0');
   }
 
   protected update(p: Storage, g: Storage, state: ParamState, group: ParamGroup<AdamHyperparameters>): void {
@@ -74,7 +84,7 @@ export class Adam extends Optimizer<AdamHyperparameters> {
 export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
 
-  constructor(params: Params<AdamHyperparameters>, opts: Partial<AdamHyperparameters> = {}) {
-    super(params, { weightDecay: 1e-2, ...opts });
+  constructor(params: Params<AdamHyperparameters>, opts: AdamOptions = {}) {
+    super(params, { weightDecay: 1e-2, ...definedOptions(opts) });
   }
 }

@@ -9,6 +9,7 @@
 import { allocStorage, type Storage } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { closestOption, definedOptions, describeValue } from '../util/options.js';
 
 /** Hyperparameters every optimiser has. */
 export interface BaseHyperparameters {
@@ -46,6 +47,15 @@ export interface OptimizerStateDict {
   paramGroups: (Record<string, unknown> & { params: number[] })[];
 }
 
+/**
+ * Throw unless `value` is a number satisfying `ok` (NaN never does). Used by
+ * `validate` at construction, never per step.
+ */
+export function checkNumber(where: string, what: string, value: unknown, ok: (v: number) => boolean, range: string): void {
+  if (typeof value !== 'number') throw new TypeError(`${where}: invalid ${what} ${describeValue(value)} (expected a number ${range})`);
+  if (!ok(value)) throw new RangeError(`${where}: invalid ${what} ${value} (must be ${range})`);
+}
+
 export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparameters> {
   readonly paramGroups: ParamGroup<H>[] = [];
   /** Per-parameter state, created at a parameter's first update. */
@@ -74,15 +84,25 @@ export abstract class Optimizer<H extends BaseHyperparameters = BaseHyperparamet
     if (params.some((p) => seen.has(p)) || new Set(params).size !== params.length) {
       throw new Error(`${name}: some parameters appear more than once (in one group or in several)`);
     }
-    const group = { ...this.defaults, ...spec, params } as ParamGroup<H>;
+    // Groups may carry extra keys of the caller's (a name, say), as in
+    // PyTorch, so only a near miss of a hyperparameter's name is refused.
+    const allowed = ['params', ...Object.keys(this.defaults)];
+    for (const key of Object.keys(spec)) {
+      if (allowed.includes(key)) continue;
+      const guess = closestOption(key, allowed);
+      if (guess) throw new TypeError(`${name}: unknown option '${key}' in parameter group ${this.paramGroups.length} (did you mean '${guess}'?); valid options: ${allowed.join(', ')}`);
+    }
+    const group = { ...this.defaults, ...definedOptions(spec), params } as ParamGroup<H>;
     this.validate(group);
     this.paramGroups.push(group);
   }
 
   /** Check a group's hyperparameters (range errors name the value). */
   protected validate(group: ParamGroup<H>): void {
-    if (!(group.lr >= 0)) throw new RangeError(`${this.constructor.name}: invalid learning rate ${group.lr}`);
-    if (!(group.weightDecay >= 0)) throw new RangeError(`${this.constructor.name}: invalid weight decay ${group.weightDecay}`);
+    const name = this.constructor.name;
+    if (group.lr === undefined) throw new TypeError(`${name}: no learning rate given (pass { lr: … })`);
+    checkNumber(name, 'learning rate', group.lr, (v) => v >= 0, '≥ 0');
+    checkNumber(name, 'weight decay', group.weightDecay, (v) => v >= 0, '≥ 0');
   }
 
   /**

@@ -11,6 +11,8 @@
  * constructor returns, so the base cannot take the first step itself).
  */
 
+import { checkOptions, describeValue } from '../util/options.js';
+
 /** What a schedule needs of an optimiser: its groups' learning rates (and momentum, for OneCycle). */
 export interface SchedulableOptimizer {
   paramGroups: { lr: number; initialLr?: number; momentum?: number; betas?: [number, number] }[];
@@ -80,13 +82,23 @@ export abstract class LRScheduler {
   }
 }
 
+export interface StepLROptions {
+  /** Steps between decays. */
+  stepSize: number;
+  /** Decay factor (default 0.1). */
+  gamma?: number;
+  lastEpoch?: number;
+}
+
 /** lr = base · γ^⌊step / stepSize⌋. */
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: { stepSize: number; gamma?: number; lastEpoch?: number }) {
+  constructor(optimizer: SchedulableOptimizer, opts: StepLROptions) {
     super(optimizer);
+    checkOptions('StepLR', opts, ['stepSize', 'gamma', 'lastEpoch']);
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = opts;
     if (!(Number.isInteger(stepSize) && stepSize > 0)) throw new RangeError(`StepLR: stepSize must be a positive integer, got ${stepSize}`);
     this.stepSize = stepSize;
     this.gamma = gamma;
@@ -98,13 +110,23 @@ export class StepLR extends LRScheduler {
   }
 }
 
+export interface MultiStepLROptions {
+  /** Steps at which the lr is multiplied by gamma. */
+  milestones: number[];
+  gamma?: number;
+  lastEpoch?: number;
+}
+
 /** lr = base · γ^(number of milestones ≤ step). */
 export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: { milestones: number[]; gamma?: number; lastEpoch?: number }) {
+  constructor(optimizer: SchedulableOptimizer, opts: MultiStepLROptions) {
     super(optimizer);
+    checkOptions('MultiStepLR', opts, ['milestones', 'gamma', 'lastEpoch']);
+    const { milestones, gamma = 0.1, lastEpoch = -1 } = opts;
+    if (!Array.isArray(milestones)) throw new TypeError(`MultiStepLR: milestones must be an array of step numbers, got ${describeValue(milestones)}`);
     this.milestones = [...milestones].sort((a, b) => a - b);
     this.gamma = gamma;
     this.start(lastEpoch);
@@ -115,12 +137,20 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
+export interface ExponentialLROptions {
+  gamma: number;
+  lastEpoch?: number;
+}
+
 /** lr = base · γ^step. */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, { gamma, lastEpoch = -1 }: { gamma: number; lastEpoch?: number }) {
+  constructor(optimizer: SchedulableOptimizer, opts: ExponentialLROptions) {
     super(optimizer);
+    checkOptions('ExponentialLR', opts, ['gamma', 'lastEpoch']);
+    const { gamma, lastEpoch = -1 } = opts;
+    if (typeof gamma !== 'number') throw new TypeError(`ExponentialLR: gamma must be a number, got ${describeValue(gamma)}`);
     this.gamma = gamma;
     this.start(lastEpoch);
   }
@@ -130,14 +160,23 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
+export interface LinearLROptions {
+  startFactor?: number;
+  endFactor?: number;
+  totalIters?: number;
+  lastEpoch?: number;
+}
+
 /** lr = base · (startFactor + (endFactor − startFactor) · min(step, totalIters)/totalIters): torch's LinearLR, a linear warm-up. */
 export class LinearLR extends LRScheduler {
   startFactor: number;
   endFactor: number;
   totalIters: number;
 
-  constructor(optimizer: SchedulableOptimizer, { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 }: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {}) {
+  constructor(optimizer: SchedulableOptimizer, opts: LinearLROptions = {}) {
     super(optimizer);
+    checkOptions('LinearLR', opts, ['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 } = opts;
     if (!(startFactor > 0 && startFactor <= 1)) throw new RangeError(`LinearLR: startFactor must be in (0, 1], got ${startFactor}`);
     if (!(endFactor >= 0 && endFactor <= 1)) throw new RangeError(`LinearLR: endFactor must be in [0, 1], got ${endFactor}`);
     this.startFactor = startFactor;
@@ -151,6 +190,13 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+export interface CosineAnnealingLROptions {
+  /** Steps from the base lr down to etaMin. */
+  tMax: number;
+  etaMin?: number;
+  lastEpoch?: number;
+}
+
 /**
  * Cosine annealing (Loshchilov & Hutter, 2017, without restarts):
  * lr = ηmin + (base − ηmin)·(1 + cos(π·step/tMax))/2. Past tMax it rises
@@ -160,8 +206,10 @@ export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
 
-  constructor(optimizer: SchedulableOptimizer, { tMax, etaMin = 0, lastEpoch = -1 }: { tMax: number; etaMin?: number; lastEpoch?: number }) {
+  constructor(optimizer: SchedulableOptimizer, opts: CosineAnnealingLROptions) {
     super(optimizer);
+    checkOptions('CosineAnnealingLR', opts, ['tMax', 'etaMin', 'lastEpoch']);
+    const { tMax, etaMin = 0, lastEpoch = -1 } = opts;
     if (!(tMax > 0)) throw new RangeError(`CosineAnnealingLR: tMax must be positive, got ${tMax}`);
     this.tMax = tMax;
     this.etaMin = etaMin;
@@ -177,8 +225,11 @@ export class CosineAnnealingLR extends LRScheduler {
 export class LambdaLR extends LRScheduler {
   readonly #fn: (step: number, group: number) => number;
 
-  constructor(optimizer: SchedulableOptimizer, fn: (step: number, group: number) => number, { lastEpoch = -1 }: { lastEpoch?: number } = {}) {
+  constructor(optimizer: SchedulableOptimizer, fn: (step: number, group: number) => number, opts: { lastEpoch?: number } = {}) {
     super(optimizer);
+    checkOptions('LambdaLR', opts, ['lastEpoch']);
+    if (typeof fn !== 'function') throw new TypeError(`LambdaLR: expected a function (step, group) => factor, got ${describeValue(fn)}`);
+    const { lastEpoch = -1 } = opts;
     this.#fn = fn;
     this.start(lastEpoch);
   }
@@ -189,6 +240,15 @@ export class LambdaLR extends LRScheduler {
 }
 
 const cosineFactor = (progress: number): number => (1 + Math.cos(Math.PI * Math.min(1, Math.max(0, progress)))) / 2;
+
+export interface WarmupCosineLROptions {
+  warmupSteps: number;
+  totalSteps: number;
+  etaMin?: number;
+  /** The warm-up starts at base·warmupStartFactor (default 0). */
+  warmupStartFactor?: number;
+  lastEpoch?: number;
+}
 
 /**
  * Linear warm-up then cosine decay (the usual transformer schedule): from
@@ -201,11 +261,10 @@ export class WarmupCosineLR extends LRScheduler {
   etaMin: number;
   warmupStartFactor: number;
 
-  constructor(
-    optimizer: SchedulableOptimizer,
-    { warmupSteps, totalSteps, etaMin = 0, warmupStartFactor = 0, lastEpoch = -1 }: { warmupSteps: number; totalSteps: number; etaMin?: number; warmupStartFactor?: number; lastEpoch?: number },
-  ) {
+  constructor(optimizer: SchedulableOptimizer, opts: WarmupCosineLROptions) {
     super(optimizer);
+    checkOptions('WarmupCosineLR', opts, ['warmupSteps', 'totalSteps', 'etaMin', 'warmupStartFactor', 'lastEpoch']);
+    const { warmupSteps, totalSteps, etaMin = 0, warmupStartFactor = 0, lastEpoch = -1 } = opts;
     if (!(warmupSteps >= 0 && totalSteps > warmupSteps)) throw new RangeError(`WarmupCosineLR: need 0 ≤ warmupSteps < totalSteps, got ${warmupSteps} and ${totalSteps}`);
     this.warmupSteps = warmupSteps;
     this.totalSteps = totalSteps;
@@ -223,6 +282,15 @@ export class WarmupCosineLR extends LRScheduler {
 
 export type DecayShape = 'linear' | 'cosine' | 'sqrt';
 
+export interface WarmupStableDecayLROptions {
+  warmupSteps: number;
+  stableSteps: number;
+  decaySteps: number;
+  etaMin?: number;
+  decayShape?: DecayShape;
+  lastEpoch?: number;
+}
+
 /**
  * Warmup-stable-decay ("trapezoidal"; Hu et al., 2024, MiniCPM): linear
  * warm-up from 0 over warmupSteps, constant base for stableSteps, then decay
@@ -236,12 +304,11 @@ export class WarmupStableDecayLR extends LRScheduler {
   etaMin: number;
   decayShape: DecayShape;
 
-  constructor(
-    optimizer: SchedulableOptimizer,
-    { warmupSteps, stableSteps, decaySteps, etaMin = 0, decayShape = 'linear', lastEpoch = -1 }:
-      { warmupSteps: number; stableSteps: number; decaySteps: number; etaMin?: number; decayShape?: DecayShape; lastEpoch?: number },
-  ) {
+  constructor(optimizer: SchedulableOptimizer, opts: WarmupStableDecayLROptions) {
     super(optimizer);
+    checkOptions('WarmupStableDecayLR', opts, ['warmupSteps', 'stableSteps', 'decaySteps', 'etaMin', 'decayShape', 'lastEpoch']);
+    const { warmupSteps, stableSteps, decaySteps, etaMin = 0, decayShape = 'linear', lastEpoch = -1 } = opts;
+    if (!['linear', 'cosine', 'sqrt'].includes(decayShape)) throw new Error(`WarmupStableDecayLR: decayShape must be 'linear', 'cosine' or 'sqrt', got ${describeValue(decayShape)}`);
     if (![warmupSteps, stableSteps, decaySteps].every((n) => Number.isInteger(n) && n >= 0)) {
       throw new RangeError(`WarmupStableDecayLR: step counts must be non-negative integers, got ${warmupSteps}, ${stableSteps}, ${decaySteps}`);
     }
@@ -287,6 +354,11 @@ export interface OneCycleOptions {
   lastEpoch?: number;
 }
 
+const ONE_CYCLE_OPTIONS: readonly (keyof OneCycleOptions)[] = [
+  'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum',
+  'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch',
+];
+
 interface Phase {
   endStep: number;
   lr: ['initial' | 'max' | 'min', 'initial' | 'max' | 'min'];
@@ -312,6 +384,7 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: SchedulableOptimizer, opts: OneCycleOptions) {
     super(optimizer);
+    checkOptions('OneCycleLR', opts, ONE_CYCLE_OPTIONS);
     const { pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true, baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false, lastEpoch = -1 } = opts;
     const total = opts.totalSteps ?? (opts.epochs !== undefined && opts.stepsPerEpoch !== undefined ? opts.epochs * opts.stepsPerEpoch : undefined);
     if (total === undefined || !(Number.isInteger(total) && total > 0)) {

@@ -1,6 +1,7 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay (PyTorch's rule). */
 import type { Storage } from '../tensor/dtype.js';
-import { Optimizer, type BaseHyperparameters, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { checkOptions, definedOptions } from '../util/options.js';
+import { checkNumber, Optimizer, type BaseHyperparameters, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 
 export interface SGDHyperparameters extends BaseHyperparameters {
   momentum: number;
@@ -9,6 +10,11 @@ export interface SGDHyperparameters extends BaseHyperparameters {
   /** Ascend instead of descend. */
   maximize: boolean;
 }
+
+/** What SGD takes: lr, and any other hyperparameter that differs from PyTorch's default. */
+export type SGDOptions = Partial<SGDHyperparameters> & { lr: number };
+
+const SGD_OPTIONS: readonly (keyof SGDHyperparameters)[] = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'];
 
 /**
  * Per element, with d = ∇ (negated when maximising):
@@ -20,13 +26,15 @@ export interface SGDHyperparameters extends BaseHyperparameters {
  * @example const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true });
  */
 export class SGD extends Optimizer<SGDHyperparameters> {
-  constructor(params: Params<SGDHyperparameters>, opts: Partial<SGDHyperparameters> & { lr: number }) {
-    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts });
+  constructor(params: Params<SGDHyperparameters>, opts: SGDOptions) {
+    checkOptions(new.target.name, opts, SGD_OPTIONS);
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...definedOptions(opts) } as SGDHyperparameters);
   }
 
   protected override validate(g: ParamGroup<SGDHyperparameters>): void {
     super.validate(g);
-    if (!(g.momentum >= 0)) throw new RangeError(`SGD: invalid momentum ${g.momentum}`);
+    checkNumber('SGD', 'momentum', g.momentum, (v) => v >= 0, '≥ 0');
+    checkNumber('SGD', 'dampening', g.dampening, Number.isFinite, 'finite');
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) throw new Error('SGD: Nesterov momentum needs momentum > 0 and dampening 0');
   }
 

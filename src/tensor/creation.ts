@@ -1,8 +1,9 @@
 /** Creating tensors: from data, constant fills, ranges and seeded random draws. */
 import { allocStorage, type DType, type Storage, dtypeOfStorage, assertDType } from './dtype.js';
-import { checkShape, numel, shapeStr, type Shape } from './shape.js';
+import { checkShape, numel, parseSizeArgs, shapeStr, type Shape, type SizeArgsWithOptions } from './shape.js';
 import { defaultGenerator, type Generator } from './random.js';
 import { Tensor } from './tensor.js';
+import { describeValue } from '../util/options.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -27,16 +28,44 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-function flattenInto(data: NestedArray, shape: readonly number[], depth: number, out: number[], path: number[]): void {
+/** Where a bad element sits, as an index path: `[1, 0]`. */
+const at = (path: readonly number[]): string => `[${path.join(', ')}]`;
+
+/**
+ * Flatten nested arrays of `shape` into `out`, checking that every leaf is a
+ * number or a boolean. `path` is one array reused as the index stack, so a
+ * large nested array costs no allocation per element. Returns how many
+ * leaves were booleans.
+ */
+function flattenInto(data: NestedArray, shape: readonly number[], depth: number, out: number[], path: number[]): number {
   if (depth === shape.length) {
-    if (Array.isArray(data)) throw new Error(`tensor: ragged nested array: element at [${path.join(', ')}] is a list but shape ${shapeStr(shape)} expects a number`);
-    out.push(typeof data === 'boolean' ? (data ? 1 : 0) : (data as number));
-    return;
+    if (typeof data === 'number') {
+      out.push(data);
+      return 0;
+    }
+    if (typeof data === 'boolean') {
+      out.push(data ? 1 : 0);
+      return 1;
+    }
+    if (Array.isArray(data)) throw new Error(`tensor: ragged nested array: element at ${at(path)} is a list but shape ${shapeStr(shape)} expects a number`);
+    const where = path.length ? `element ${at(path)}` : 'the data';
+    const hint = ArrayBuffer.isView(data) ? ' (nest plain arrays, e.g. Array.from(row), or pass one typed array with a shape)' : '';
+    throw new TypeError(`tensor: ${where} is ${describeValue(data)}; expected numbers or booleans${hint}`);
   }
-  if (!Array.isArray(data) || data.length !== shape[depth]) {
-    throw new Error(`tensor: ragged nested array: expected ${shape[depth]} elements at [${path.join(', ')}] (shape ${shapeStr(shape)})`);
+  if (!Array.isArray(data)) {
+    throw new Error(`tensor: ragged nested array: element ${at(path)} is ${describeValue(data)} but shape ${shapeStr(shape)} (read from the first elements) expects a list of ${shape[depth]}`);
   }
-  data.forEach((d: NestedArray, i: number) => flattenInto(d, shape, depth + 1, out, [...path, i]));
+  if (data.length !== shape[depth]) {
+    throw new Error(`tensor: ragged nested array: the list at ${at(path)} has ${data.length} elements but shape ${shapeStr(shape)} (read from the first elements) expects ${shape[depth]}`);
+  }
+  let bools = 0;
+  path.push(0);
+  for (let i = 0; i < data.length; i++) {
+    path[depth] = i;
+    bools += flattenInto(data[i], shape, depth + 1, out, path);
+  }
+  path.pop();
+  return bools;
 }
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
@@ -59,11 +88,15 @@ export function tensor(data: NestedArray | Storage | ArrayLike<number>, opts: Te
     out.data.set(storage as ArrayLike<number>);
     return finish(out, opts);
   }
-  const nested = data as NestedArray;
+  // Any other array-like ({ length, 0: …, 1: … }) reads as a plain array.
+  const nested = (typeof data === 'object' && data !== null && !Array.isArray(data) && typeof (data as ArrayLike<number>).length === 'number'
+    ? Array.from(data as ArrayLike<number>)
+    : data) as NestedArray;
   const shape = inferShape(nested);
   const flat: number[] = [];
-  flattenInto(nested, shape, 0, flat, []);
-  const isBool = typeof (Array.isArray(nested) ? flat.length && firstLeaf(nested) : nested) === 'boolean';
+  const bools = flattenInto(nested, shape, 0, flat, []);
+  // As PyTorch: bool only when every element is a boolean; mixed with numbers, true and false are 1 and 0.
+  const isBool = flat.length > 0 && bools === flat.length;
   const dtype = opts.dtype ? assertDType(opts.dtype) : isBool ? 'bool' : 'float32';
   if (opts.shape && numel(opts.shape) !== flat.length) throw new Error(`tensor: ${flat.length} values do not fill shape ${shapeStr(opts.shape)}`);
   const out = new Tensor(allocStorage(dtype, flat.length), opts.shape ?? shape, dtype);
@@ -71,22 +104,35 @@ export function tensor(data: NestedArray | Storage | ArrayLike<number>, opts: Te
   return finish(out, opts);
 }
 
-function firstLeaf(d: NestedArray): NestedArray {
-  let cur = d;
-  while (Array.isArray(cur) && cur.length) cur = cur[0];
-  return cur;
+/** `value` everywhere in `shape` (an array: the argument after it is the value, so sizes cannot be listed separately). */
+export function full(shape: Shape, value: number | boolean, opts: TensorOptions = {}): Tensor {
+  if (typeof value === 'boolean') return filled(shape, value ? 1 : 0, { dtype: 'bool', ...opts }, 'full');
+  if (typeof value !== 'number') throw new TypeError(`full: the fill value must be a number or a boolean, got ${describeValue(value)}`);
+  return filled(shape, value, opts, 'full');
 }
 
-export function full(shape: Shape, value: number, opts: TensorOptions = {}): Tensor {
-  const s = checkShape(shape, 'full');
+function filled(shape: Shape, value: number, opts: TensorOptions = {}, op: string): Tensor {
+  const s = checkShape(shape, op);
   const dtype = opts.dtype ?? 'float32';
   const t = new Tensor(allocStorage(dtype, numel(s)), s, dtype);
   if (value !== 0) t.data.fill(value);
   return finish(t, opts);
 }
 
-export const zeros = (shape: Shape, opts: TensorOptions = {}): Tensor => full(shape, 0, opts);
-export const ones = (shape: Shape, opts: TensorOptions = {}): Tensor => full(shape, 1, opts);
+/**
+ * Zeros of the given shape, as one array or as separate sizes (PyTorch takes both).
+ * @example zeros([2, 3]); zeros(2, 3); zeros(2, 3, { dtype: 'int32' })
+ */
+export function zeros(...args: SizeArgsWithOptions<TensorOptions>): Tensor {
+  const { sizes, opts } = parseSizeArgs<TensorOptions>(args, 'zeros', { takesOptions: true });
+  return filled(sizes, 0, opts, 'zeros');
+}
+
+/** Ones of the given shape (one array or separate sizes, then options). */
+export function ones(...args: SizeArgsWithOptions<TensorOptions>): Tensor {
+  const { sizes, opts } = parseSizeArgs<TensorOptions>(args, 'ones', { takesOptions: true });
+  return filled(sizes, 1, opts, 'ones');
+}
 
 /** Values start, start+step, … below end (like torch.arange; int32 when all arguments are integers). */
 export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
@@ -131,10 +177,20 @@ function randomFill(shape: Shape, opts: RandomOptions, op: string, draw: (g: Gen
   return finish(t, opts);
 }
 
-/** Uniform in [0, 1). */
-export const rand = (shape: Shape, opts: RandomOptions = {}): Tensor => randomFill(shape, opts, 'rand', (g) => g.random());
-/** Standard normal. */
-export const randn = (shape: Shape, opts: RandomOptions = {}): Tensor => randomFill(shape, opts, 'randn', (g) => g.normal());
+/** Uniform in [0, 1), of the given shape (one array or separate sizes, then options). */
+export function rand(...args: SizeArgsWithOptions<RandomOptions>): Tensor {
+  const { sizes, opts } = parseSizeArgs<RandomOptions>(args, 'rand', { takesOptions: true });
+  return randomFill(sizes, opts ?? {}, 'rand', (g) => g.random());
+}
+
+/**
+ * Standard normal, of the given shape (one array or separate sizes, then options).
+ * @example randn([2, 3]); randn(2, 3, { generator: new Generator(0) })
+ */
+export function randn(...args: SizeArgsWithOptions<RandomOptions>): Tensor {
+  const { sizes, opts } = parseSizeArgs<RandomOptions>(args, 'randn', { takesOptions: true });
+  return randomFill(sizes, opts ?? {}, 'randn', (g) => g.normal());
+}
 /** Uniform integers in [low, high), int32. */
 export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new RangeError(`randint: empty range [${low}, ${high})`);

@@ -1,4 +1,6 @@
 /** Shape arithmetic shared by the front end and the backends. Shapes are plain number arrays. */
+import { describeValue } from '../util/options.js';
+
 export type Shape = readonly number[];
 
 export function numel(shape: Shape): number {
@@ -73,9 +75,72 @@ export function broadcastStrides(from: Shape, to: Shape): number[] {
   return out;
 }
 
+/** A copy of `shape` after checking every size is a non-negative integer (the error names the first bad one). */
 export function checkShape(shape: readonly number[], op: string): number[] {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid shape ${shapeStr(shape)} (dims must be non-negative integers)`);
-  }
+  checkSizeList(shape, op);
+  shape.forEach((d, i) => {
+    if (!Number.isInteger(d) || d < 0) throw new RangeError(`${op}: size ${d} at index ${i} of ${shapeStr(shape)} is not a non-negative integer`);
+  });
   return [...shape];
+}
+
+/**
+ * Throw unless `list` is an array of numbers, naming the first element that
+ * is not (the ops take shapes and dims as arrays; a string or a nested array
+ * here would otherwise fail deep inside with an internal message).
+ */
+export function checkSizeList(list: unknown, op: string, what = 'shape'): asserts list is readonly number[] {
+  if (!Array.isArray(list)) throw new TypeError(`${op}: expected the ${what} as an array of numbers like [2, 3], got ${describeValue(list)}`);
+  for (let i = 0; i < list.length; i++) {
+    if (typeof list[i] !== 'number') throw new TypeError(`${op}: ${what} element at index ${i} is ${describeValue(list[i])}; expected an integer`);
+  }
+}
+
+/** Sizes as PyTorch accepts them: one array (`[2, 3]`) or separate numbers (`2, 3`). */
+export type SizeArgs = [shape: Shape] | number[];
+
+/** Sizes in either spelling, then an optional options object: `f([2, 3], opts)` or `f(2, 3, opts)`. */
+export type SizeArgsWithOptions<O> = [shape: Shape, opts?: O] | number[] | [...sizes: number[], opts: O];
+
+function isOptionsObject(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Split the arguments of a sizes-taking function or method (`zeros(2, 3)`,
+ * `zeros([2, 3], { dtype })`, `x.view(16, 320)`) into the size list and the
+ * options object, if `takesOptions`. Only the form is checked here (numbers,
+ * nothing stray after them); each op checks the values it allows (-1 in
+ * reshape and expand, negative dims in permute).
+ */
+export function parseSizeArgs<O>(
+  args: readonly unknown[],
+  op: string,
+  { takesOptions = false, noun = 'sizes' }: { takesOptions?: boolean; noun?: string } = {},
+): { sizes: readonly number[]; opts: O | undefined } {
+  // The common internal call, f([..]) or f([..], opts), takes no copy.
+  const first = args[0];
+  const optsOk = (rest: readonly unknown[]): boolean => takesOptions && rest.length === 1 && (rest[0] === undefined || isOptionsObject(rest[0]));
+  if (Array.isArray(first)) {
+    checkSizeList(first, op);
+    if (args.length === 1) return { sizes: first, opts: undefined };
+    const rest = args.slice(1);
+    if (optsOk(rest)) return { sizes: first, opts: rest[0] as O | undefined };
+    throw new TypeError(`${op}: unexpected argument ${describeValue(rest[0])} after the shape ${shapeStr(first)} (give the sizes either as one array or as separate numbers)`);
+  }
+  let n = 0;
+  while (n < args.length && typeof args[n] === 'number') n++;
+  if (n === 0) {
+    const example = noun === 'dims' ? `${op}([1, 0]) or ${op}(1, 0)` : `${op}([2, 3]) or ${op}(2, 3)`;
+    if (args.length === 0 || (takesOptions && isOptionsObject(first))) {
+      throw new TypeError(`${op}: no ${noun} given (write ${example}${takesOptions ? '; [] gives a 0-d tensor' : ''})`);
+    }
+    throw new TypeError(`${op}: expected ${noun} as ${example}, got ${describeValue(first)}`);
+  }
+  const sizes = args.slice(0, n) as number[];
+  const rest = args.slice(n);
+  if (rest.length === 0 || optsOk(rest)) return { sizes, opts: rest[0] as O | undefined };
+  throw new TypeError(`${op}: argument ${n} is ${describeValue(rest[0])}; expected an integer${takesOptions ? ' (or, last, an options object)' : ''}`);
 }

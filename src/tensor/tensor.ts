@@ -10,9 +10,24 @@ import type { Dims, VarOptions } from '../ops/reduce.js';
 import type { PadMode } from '../ops/movement.js';
 import type { TensorLike } from '../ops/util.js';
 import { allocStorage, isFloat, type DType, type Storage } from './dtype.js';
-import { numel, shapeStr, type Shape } from './shape.js';
+import { numel, parseSizeArgs, shapeStr, type Shape, type SizeArgs } from './shape.js';
 
 export type NestedNumbers = number | NestedNumbers[];
+
+/**
+ * The sizes a shape-taking method was given. The usual call, one array, is
+ * passed straight on (the op checks its elements); other forms are parsed.
+ */
+function sizes(args: SizeArgs, op: string, noun?: string): readonly number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? args[0] : parseSizeArgs(args, op, { noun }).sizes;
+}
+
+/** An object literal (an options bag), as opposed to a tensor, array or class instance. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
 
 export class Tensor {
   readonly shape: readonly number[];
@@ -144,9 +159,20 @@ export class Tensor {
 
   // ---------------------------------------------------------------- autograd
 
-  /** Backpropagate from this tensor (a scalar, or pass the output gradient). */
-  backward(gradient?: Tensor, opts: BackwardOptions = {}): void {
-    runBackward(this, gradient, opts);
+  /**
+   * Backpropagate from this tensor (a scalar, or pass the output gradient).
+   * The graph is released afterwards unless `retainGraph` (or `createGraph`) is set.
+   * @example loss.backward({ retainGraph: true }); // or loss.backward(undefined, { retainGraph: true })
+   */
+  backward(opts?: BackwardOptions): void;
+  backward(gradient?: Tensor | null, opts?: BackwardOptions): void;
+  backward(first?: Tensor | BackwardOptions | null, opts?: BackwardOptions): void {
+    if (isPlainObject(first)) {
+      if (opts !== undefined) throw new TypeError('backward: options given twice (pass backward(opts) or backward(gradient, opts))');
+      runBackward(this, undefined, first);
+    } else {
+      runBackward(this, (first ?? undefined) as Tensor | undefined, opts ?? {});
+    }
   }
 
   /** Keep `.grad` for this intermediate tensor. */
@@ -221,16 +247,20 @@ export class Tensor {
   cumsum(dim: number): Tensor { return ops.cumsum(this, dim); }
 
   // ---------------------------------------------------------------- shape and movement
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  view(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  /** New shape, as one array or separate sizes (`x.reshape([2, -1])`, `x.reshape(2, -1)`); -1 is inferred. */
+  reshape(...shape: SizeArgs): Tensor { return ops.reshape(this, sizes(shape, 'reshape')); }
+  /** Same as reshape (storage is always contiguous, so every reshape is a view). */
+  view(...shape: SizeArgs): Tensor { return ops.reshape(this, sizes(shape, 'view'), 'view'); }
   flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
   unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
   squeeze(dims?: number | readonly number[]): Tensor { return ops.squeeze(this, dims); }
-  permute(dims: readonly number[]): Tensor { return ops.permute(this, dims); }
+  /** Reorder dims, as one array or separate dims (`x.permute([1, 0])`, `x.permute(1, 0)`). */
+  permute(...dims: SizeArgs): Tensor { return ops.permute(this, sizes(dims, 'permute', 'dims')); }
   transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
   /** Transpose of the last two dims. */
   get mT(): Tensor { return ops.transpose(this, -2, -1); }
-  expand(shape: readonly number[]): Tensor { return ops.expand(this, shape); }
+  /** Broadcast to a shape given as one array or separate sizes; -1 keeps a dim. */
+  expand(...shape: SizeArgs): Tensor { return ops.expand(this, sizes(shape, 'expand')); }
   broadcastTo(shape: readonly number[]): Tensor { return ops.expand(this, shape); }
   narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
   select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
@@ -243,7 +273,8 @@ export class Tensor {
   pad(pads: readonly number[], mode: PadMode = 'constant', value = 0): Tensor { return ops.pad(this, pads, mode, value); }
   roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor { return ops.roll(this, shifts, dims); }
   flip(dims: number | readonly number[]): Tensor { return ops.flip(this, dims); }
-  repeat(reps: readonly number[]): Tensor { return ops.repeat(this, reps); }
+  /** Tile along each dim, repeats as one array or separate numbers (`x.repeat(2, 1)`). */
+  repeat(...reps: SizeArgs): Tensor { return ops.repeat(this, sizes(reps, 'repeat', 'repeats')); }
   tril(k = 0): Tensor { return ops.tril(this, k); }
   triu(k = 0): Tensor { return ops.triu(this, k); }
 

@@ -29,8 +29,9 @@ const { cases } = loadFixture<{ cases: BnCase[] }>('nn_batchnorm.json');
 const TOL = { atol: 5e-5, rtol: 5e-4 };
 
 function build(a: BnCase['args']): BatchNorm1d | BatchNorm2d {
-  const Kind = a.kind === 'BatchNorm1d' ? BatchNorm1d : BatchNorm2d;
-  return new Kind(a.features, a);
+  const { kind, features, ...opts } = a;
+  const Kind = kind === 'BatchNorm1d' ? BatchNorm1d : BatchNorm2d;
+  return new Kind(features, opts);
 }
 
 describe.each(BACKENDS)('BatchNorm steps vs PyTorch on %s', (backend) => {

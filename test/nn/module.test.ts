@@ -270,3 +270,27 @@ describe('stateDict / loadStateDict', () => {
     expect(Array.from(m.weight.data)).toEqual(Array.from(src.weight.data));
   });
 });
+
+describe('loadStateDict with values that are not tensors', () => {
+  it('names the key and what it got', () => {
+    const m = new Mlp();
+    const sd: Record<string, unknown> = m.stateDict();
+    expect(() => m.loadStateDict({ ...sd, 'fc1.weight': [[1, 2]] } as never)).toThrow("'fc1.weight' is an array of length 1, not a tensor");
+    expect(() => m.loadStateDict({ ...sd, 'fc2.bias': new Float32Array(2) } as never)).toThrow("'fc2.bias' is a Float32Array, not a tensor (wrap it: tensor(data, { shape: [2] }))");
+    expect(() => m.loadStateDict({ ...sd, 'fc2.bias': null } as never)).toThrow("'fc2.bias' is null, not a tensor");
+    expect(() => m.loadStateDict(new Map<string, unknown>([...Object.entries(sd), ['fc1.bias', 3]]) as never)).toThrow("'fc1.bias' is 3, not a tensor");
+    // Nothing was written by the failed loads.
+    expect([...m.fc2.bias!.data]).toEqual([...(sd['fc2.bias'] as Tensor).data]);
+  });
+
+  it('refuses a state dict that is not an object, and unknown options', () => {
+    const m = new Mlp();
+    expect(() => m.loadStateDict(null as never)).toThrow('loadStateDict (Mlp): expected a state dict (an object or Map from names to tensors), got null');
+    expect(() => m.loadStateDict(randn([2]) as never)).toThrow('got a Tensor');
+    expect(() => m.loadStateDict(m.stateDict(), loose({ strcit: false }))).toThrow("loadStateDict (Mlp): unknown option 'strcit' (did you mean 'strict'?)");
+  });
+});
+
+function loose(o: Record<string, unknown>): never {
+  return o as never;
+}
