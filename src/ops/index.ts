@@ -8,3 +8,4 @@ export * from './conv.js';
 export * from './loss.js';
 export * from './norm.js';
 export * from './mlp.js';
+export * from './attention.js';
