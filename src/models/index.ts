@@ -20,3 +20,5 @@ export { MlpClassifier } from './mlp.js';
 export type { MlpConfig, MlpActivation } from './mlp.js';
 export * as vision from './vision/index.js';
 export * as timeseries from './timeseries/index.js';
+export { hasCache } from './language.js';
+export type { LanguageModel, LMCache } from './language.js';

@@ -21,7 +21,7 @@ export type RegisteredModel = Module<Tensor[], Tensor>;
  * The kind of task a model is built for; the task of that name (src/tasks)
  * trains and evaluates it. Grows with the tasks.
  */
-export type ModelTask = 'classify' | 'forecast';
+export type ModelTask = 'classify' | 'forecast' | 'lm';
 
 export type ConfigValue = number | string | boolean | null | readonly ConfigValue[] | { readonly [k: string]: ConfigValue };
 export type ModelConfig = Record<string, ConfigValue>;
